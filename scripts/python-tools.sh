@@ -14,7 +14,10 @@ echo "python-tools: installing $(grep -cvE '^[[:space:]]*(#|$)' "$req") pinned t
 python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req"
-for tool in cfn-lint checkov moto_server; do
+for tool in cfn-lint checkov moto_server cargo-lambda; do
   [ -x "$venv/bin/$tool" ] || { echo "python-tools: $tool missing after install" >&2; exit 1; }
 done
+# cargo-lambda cross-links with zig, which its `ziglang` dependency brings as a Python module.
+"$venv/bin/python" -m ziglang version >/dev/null ||
+  { echo "python-tools: zig (the ziglang package) does not run after install" >&2; exit 1; }
 echo "$want" > "$stamp"

@@ -85,6 +85,7 @@ pub fn att_kind(type_name: &str, attr: &str) -> Option<&'static str> {
         ("AWS::ECS::Service", "ServiceArn") => "ServiceArn",
         ("AWS::ECS::Cluster", "ClusterName") => "ClusterName",
         ("AWS::ElasticLoadBalancingV2::ListenerRule", "RuleArn") => "ListenerRuleArn",
+        ("AWS::Lambda::Function", "Arn") => "FunctionArn",
         _ => "",
     };
     if !specific.is_empty() {

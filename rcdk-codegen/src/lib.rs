@@ -41,6 +41,8 @@ pub const DEFAULT_SERVICES: &[&str] = &[
     "ecr",
     "cloudwatch",
     "sns",
+    "lambda",
+    "events",
 ];
 
 /// What can go wrong while generating.

@@ -326,6 +326,8 @@ fn overrides(type_name: &str) -> Option<&'static str> {
         ),
         // cfn-lint E3673: an instance needs an AMI unless a launch template gives one.
         ("AWS::EC2::Instance", ".image_id(\"ami-0123456789abcdef0\")"),
+        // cfn-lint E3058: a rule needs an event pattern or a schedule.
+        ("AWS::Events::Rule", ".schedule_expression(\"rate(1 day)\")"),
     ]);
     extra.get(type_name).copied()
 }
@@ -338,6 +340,12 @@ fn prop_override(type_name: &str, prop: &str) -> Option<&'static str> {
         (("AWS::EC2::VPNGateway", "Type"), "\"ipsec.1\""),
         (("AWS::ElastiCache::CacheCluster", "CacheNodeType"), "\"cache.t3.micro\""),
         (("AWS::ElastiCache::CacheCluster", "Engine"), "\"redis\""),
+        // cfn-lint E3031: a resource policy is on a function ARN (the generic sample does not
+        // match the pattern).
+        (
+            ("AWS::Lambda::ResourcePolicy", "ResourceArn"),
+            "\"arn:aws:lambda:us-east-1:123456789012:function:sample\"",
+        ),
         // cfn-lint E3680: an application load balancer spans at least two subnets.
         (("AWS::ElasticLoadBalancingV2::LoadBalancer", "Subnets"), "vec![subnet_id.clone(), \"subnet-0fedcba9876543210\".into()]"),
         // cfn-lint E3051: an SSM document's content is validated against the document schema.

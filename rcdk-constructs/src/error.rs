@@ -465,5 +465,20 @@ pub enum ConstructError {
         /// The service.
         service: String,
     },
+    /// A schedule expression EventBridge would refuse.
+    #[error("invalid schedule `{expression}`: {reason}")]
+    InvalidSchedule {
+        /// The expression as it would be written.
+        expression: String,
+        /// What is wrong and what to change.
+        reason: String,
+    },
+    /// A function's code cannot be used: a missing asset path, an unknown workspace package,
+    /// inline code that is empty or over CloudFormation's limit.
+    #[error("Function code: {problem}")]
+    InvalidCode {
+        /// What is wrong and what to change.
+        problem: String,
+    },
     // ---- end of services section ----
 }

@@ -16,6 +16,7 @@
 //! | `data` | `network` and `storage` features, `rds`, `elasticache` |
 //! | `ecs` | `network` and `storage` features, `ecs`, `applicationautoscaling` |
 //! | `elbv2` | `ecs` features, `elasticloadbalancingv2` |
+//! | `lambda` | `network` and `storage` features, `lambda`, `events` |
 //!
 //! The default features enable all of them; [`error`] and [`pricing`] are always there. With
 //! `--no-default-features` and a few service features the crate holds just those typed
@@ -110,3 +111,17 @@ pub mod ecs;
     feature = "elasticloadbalancingv2"
 ))]
 pub mod elbv2;
+
+#[cfg(all(
+    feature = "ec2",
+    feature = "iam",
+    feature = "logs",
+    feature = "dynamodb",
+    feature = "s3",
+    feature = "secretsmanager",
+    feature = "sqs",
+    feature = "ssm",
+    feature = "lambda",
+    feature = "events"
+))]
+pub mod lambda;

@@ -23,7 +23,9 @@
     feature = "kms",
     feature = "ecr",
     feature = "cloudwatch",
-    feature = "sns"
+    feature = "sns",
+    feature = "lambda",
+    feature = "events"
 ))]
 
 #[rustfmt::skip]
@@ -1484,6 +1486,75 @@ mod generated {
         stack
     }
 
+    fn stack_events_0() -> Stack {
+        let mut stack = Stack::new("AllTypesEvents0");
+        let vpc = cfn::ec2::Vpc::new().cidr_block("10.0.0.0/16");
+        let vpc_id = vpc.ref_();
+        let subnet = cfn::ec2::Subnet::new(vpc_id.clone()).cidr_block("10.0.0.0/24");
+        let subnet_id = subnet.ref_();
+        let sg = cfn::ec2::SecurityGroup::new("anchor").vpc_id(vpc_id.clone());
+        let sg_id = sg.attr_group_id();
+        let role = cfn::iam::Role::new(serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]
+        }));
+        let role_arn = role.attr_arn();
+        stack.add("AnchorVpc", vpc);
+        stack.add("AnchorSubnet", subnet);
+        stack.add("AnchorSecurityGroup", sg);
+        stack.add("AnchorRole", role);
+        // Keeps the anchors' values used even when no type of this stack needs them.
+        let _ = (&vpc_id, &subnet_id, &sg_id, &role_arn);
+        let mut attrs = indexmap::IndexMap::<String, rcdk_core::Value>::new();
+        let r = cfn::events::ApiDestination::new("arn:aws:events:::connection/a/a", "%aa", cfn::events::api_destination::HttpMethod::Get);
+        attrs.insert("TApiDestination.Arn".into(), r.attr_arn().into());
+        attrs.insert("TApiDestination.ArnForPolicy".into(), r.attr_arn_for_policy().into());
+        attrs.insert("TApiDestination.Ref".into(), r.ref_().into());
+        stack.add("TApiDestination", r);
+        let r = cfn::events::Archive::new("arn:aws:iam::123456789012:role/sample");
+        attrs.insert("TArchive.Arn".into(), r.attr_arn().into());
+        attrs.insert("TArchive.Ref".into(), r.ref_().into());
+        stack.add("TArchive", r);
+        let r = cfn::events::Connection::new();
+        attrs.insert("TConnection.Arn".into(), r.attr_arn().into());
+        attrs.insert("TConnection.ArnForPolicy".into(), r.attr_arn_for_policy().into());
+        attrs.insert("TConnection.SecretArn".into(), r.attr_secret_arn().into());
+        attrs.insert("TConnection.AuthParameters.ConnectivityParameters.ResourceParameters.ResourceAssociationArn".into(), r.attr_auth_parameters_connectivity_parameters_resource_parameters_resource_association_arn().into());
+        attrs.insert("TConnection.InvocationConnectivityParameters.ResourceParameters.ResourceAssociationArn".into(), r.attr_invocation_connectivity_parameters_resource_parameters_resource_association_arn().into());
+        attrs.insert("TConnection.Ref".into(), r.ref_().into());
+        stack.add("TConnection", r);
+        let r = cfn::events::Endpoint::new(cfn::events::endpoint::RoutingConfig::new(cfn::events::endpoint::FailoverConfig::new(cfn::events::endpoint::Primary::new("arn:aws:route53:::healthcheck/a"), cfn::events::endpoint::Secondary::new("aaaaaaaaa"))), vec![cfn::events::endpoint::EndpointEventBus::new("arn:aws:events:a-a-0:000000000000:event-bus/a"), cfn::events::endpoint::EndpointEventBus::new("arn:aws:events:a-a-0:000000000000:event-bus/a")]);
+        attrs.insert("TEndpoint.Arn".into(), r.attr_arn().into());
+        attrs.insert("TEndpoint.EndpointId".into(), r.attr_endpoint_id().into());
+        attrs.insert("TEndpoint.EndpointUrl".into(), r.attr_endpoint_url().into());
+        attrs.insert("TEndpoint.State".into(), r.attr_state().into());
+        attrs.insert("TEndpoint.StateReason".into(), r.attr_state_reason().into());
+        attrs.insert("TEndpoint.Ref".into(), r.ref_().into());
+        stack.add("TEndpoint", r);
+        let r = cfn::events::EventBus::new("a");
+        attrs.insert("TEventBus.Arn".into(), r.attr_arn().into());
+        attrs.insert("TEventBus.DeadLetterConfig.Arn".into(), r.attr_dead_letter_config_arn().into());
+        attrs.insert("TEventBus.Description".into(), r.attr_description().into());
+        attrs.insert("TEventBus.EventSourceName".into(), r.attr_event_source_name().into());
+        attrs.insert("TEventBus.KmsKeyIdentifier".into(), r.attr_kms_key_identifier().into());
+        attrs.insert("TEventBus.LogConfig.IncludeDetail".into(), r.attr_log_config_include_detail().into());
+        attrs.insert("TEventBus.LogConfig.Level".into(), r.attr_log_config_level().into());
+        attrs.insert("TEventBus.Name".into(), r.attr_name().into());
+        attrs.insert("TEventBus.Tags".into(), r.attr_tags().into());
+        attrs.insert("TEventBus.Ref".into(), r.ref_().into());
+        stack.add("TEventBus", r);
+        let r = cfn::events::EventBusPolicy::new("a");
+        attrs.insert("TEventBusPolicy.Ref".into(), r.ref_().into());
+        stack.add("TEventBusPolicy", r);
+        let r = cfn::events::Rule::new().schedule_expression("rate(1 day)");
+        attrs.insert("TRule.Arn".into(), r.attr_arn().into());
+        attrs.insert("TRule.RuleName".into(), r.attr_rule_name().into());
+        attrs.insert("TRule.Ref".into(), r.ref_().into());
+        stack.add("TRule", r);
+        stack.add("Attributes", RawResource::untaggable("AWS::CloudFormation::WaitConditionHandle").metadata("Attributes", rcdk_core::Value::Map(attrs)));
+        stack
+    }
+
     fn stack_iam_0() -> Stack {
         let mut stack = Stack::new("AllTypesIAM0");
         let vpc = cfn::ec2::Vpc::new().cidr_block("10.0.0.0/16");
@@ -1612,6 +1683,130 @@ mod generated {
         attrs.insert("TReplicaKey.KeyId".into(), r.attr_key_id().into());
         attrs.insert("TReplicaKey.Ref".into(), r.ref_().into());
         stack.add("TReplicaKey", r);
+        stack.add("Attributes", RawResource::untaggable("AWS::CloudFormation::WaitConditionHandle").metadata("Attributes", rcdk_core::Value::Map(attrs)));
+        stack
+    }
+
+    fn stack_lambda_0() -> Stack {
+        let mut stack = Stack::new("AllTypesLambda0");
+        let vpc = cfn::ec2::Vpc::new().cidr_block("10.0.0.0/16");
+        let vpc_id = vpc.ref_();
+        let subnet = cfn::ec2::Subnet::new(vpc_id.clone()).cidr_block("10.0.0.0/24");
+        let subnet_id = subnet.ref_();
+        let sg = cfn::ec2::SecurityGroup::new("anchor").vpc_id(vpc_id.clone());
+        let sg_id = sg.attr_group_id();
+        let role = cfn::iam::Role::new(serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]
+        }));
+        let role_arn = role.attr_arn();
+        stack.add("AnchorVpc", vpc);
+        stack.add("AnchorSubnet", subnet);
+        stack.add("AnchorSecurityGroup", sg);
+        stack.add("AnchorRole", role);
+        // Keeps the anchors' values used even when no type of this stack needs them.
+        let _ = (&vpc_id, &subnet_id, &sg_id, &role_arn);
+        let mut attrs = indexmap::IndexMap::<String, rcdk_core::Value>::new();
+        let r = cfn::lambda::Alias::new("sample", "$LATEST", "sample");
+        attrs.insert("TAlias.AliasArn".into(), r.attr_alias_arn().into());
+        attrs.insert("TAlias.Ref".into(), r.ref_().into());
+        stack.add("TAlias", r);
+        let r = cfn::lambda::CapacityProvider::new(cfn::lambda::capacity_provider::CapacityProviderPermissionsConfig::new("arn:aws:iam::123456789012:role/sample"), cfn::lambda::capacity_provider::CapacityProviderVpcConfig::new(vec![subnet_id.clone()], vec![sg_id.clone()]));
+        attrs.insert("TCapacityProvider.State".into(), r.attr_state().into());
+        attrs.insert("TCapacityProvider.Arn".into(), r.attr_arn().into());
+        attrs.insert("TCapacityProvider.Ref".into(), r.ref_().into());
+        stack.add("TCapacityProvider", r);
+        let r = cfn::lambda::CodeSigningConfig::new(cfn::lambda::code_signing_config::AllowedPublishers::new(vec!["arn:aws:a:::"]));
+        attrs.insert("TCodeSigningConfig.CodeSigningConfigId".into(), r.attr_code_signing_config_id().into());
+        attrs.insert("TCodeSigningConfig.CodeSigningConfigArn".into(), r.attr_code_signing_config_arn().into());
+        attrs.insert("TCodeSigningConfig.Ref".into(), r.ref_().into());
+        stack.add("TCodeSigningConfig", r);
+        let r = cfn::lambda::EventInvokeConfig::new("a", "$LATEST");
+        attrs.insert("TEventInvokeConfig.Ref".into(), r.ref_().into());
+        stack.add("TEventInvokeConfig", r);
+        let r = cfn::lambda::EventSourceMapping::new("a");
+        attrs.insert("TEventSourceMapping.Id".into(), r.attr_id().into());
+        attrs.insert("TEventSourceMapping.EventSourceMappingArn".into(), r.attr_event_source_mapping_arn().into());
+        attrs.insert("TEventSourceMapping.Ref".into(), r.ref_().into());
+        stack.add("TEventSourceMapping", r);
+        let r = cfn::lambda::Function::new(cfn::lambda::function::Code::new().image_uri("https://example.com"), "arn:aws:iam::123456789012:role/sample");
+        attrs.insert("TFunction.SnapStartResponse".into(), r.attr_snap_start_response().into());
+        attrs.insert("TFunction.SnapStartResponse.ApplyOn".into(), r.attr_snap_start_response_apply_on().into());
+        attrs.insert("TFunction.SnapStartResponse.OptimizationStatus".into(), r.attr_snap_start_response_optimization_status().into());
+        attrs.insert("TFunction.Arn".into(), r.attr_arn().into());
+        attrs.insert("TFunction.Ref".into(), r.ref_().into());
+        stack.add("TFunction", r);
+        let r = cfn::lambda::LayerVersion::new(cfn::lambda::layer_version::Content::new("sample", "sample"));
+        attrs.insert("TLayerVersion.LayerVersionArn".into(), r.attr_layer_version_arn().into());
+        attrs.insert("TLayerVersion.Ref".into(), r.ref_().into());
+        stack.add("TLayerVersion", r);
+        let r = cfn::lambda::LayerVersionPermission::new("arn:aws:iam::123456789012:role/sample", "lambda:GetLayerVersion", "000000000000");
+        attrs.insert("TLayerVersionPermission.Id".into(), r.attr_id().into());
+        attrs.insert("TLayerVersionPermission.Ref".into(), r.ref_().into());
+        stack.add("TLayerVersionPermission", r);
+        let r = cfn::lambda::MicrovmImage::new("a", "a", "a", "arn:aws:iam::123456789012:role/sample", "sample", cfn::lambda::microvm_image::CodeArtifact::new("a"), cfn::lambda::microvm_image::Logging::new().disabled(false), vec!["sample"], vec![cfn::lambda::microvm_image::CpuConfiguration::new(cfn::lambda::microvm_image::CpuConfigurationArchitecture::Arm64)], vec![cfn::lambda::microvm_image::Resources::new(1i64)], vec![cfn::lambda::microvm_image::AdditionalOsCapabilities::All], cfn::lambda::microvm_image::Hooks::new().port(1i64), vec![rcdk_core::Tag::new("key", "value")]);
+        attrs.insert("TMicrovmImage.ImageArn".into(), r.attr_image_arn().into());
+        attrs.insert("TMicrovmImage.State".into(), r.attr_state().into());
+        attrs.insert("TMicrovmImage.LatestActiveImageVersion".into(), r.attr_latest_active_image_version().into());
+        attrs.insert("TMicrovmImage.LatestFailedImageVersion".into(), r.attr_latest_failed_image_version().into());
+        attrs.insert("TMicrovmImage.CreatedAt".into(), r.attr_created_at().into());
+        attrs.insert("TMicrovmImage.UpdatedAt".into(), r.attr_updated_at().into());
+        attrs.insert("TMicrovmImage.Ref".into(), r.ref_().into());
+        stack.add("TMicrovmImage", r);
+        let r = cfn::lambda::NetworkConnector::new(cfn::lambda::network_connector::Config::new(cfn::lambda::network_connector::VpcEgressConfiguration::new(vec![subnet_id.clone()], vec![sg_id.clone()], cfn::lambda::network_connector::VpcEgressConfigurationNetworkProtocol::Ipv4, vec![cfn::lambda::network_connector::VpcEgressConfigurationAssociatedComputeResourceTypes::MicroVm])));
+        attrs.insert("TNetworkConnector.Arn".into(), r.attr_arn().into());
+        attrs.insert("TNetworkConnector.State".into(), r.attr_state().into());
+        attrs.insert("TNetworkConnector.LatestVersionArn".into(), r.attr_latest_version_arn().into());
+        attrs.insert("TNetworkConnector.LatestVersion".into(), r.attr_latest_version().into());
+        attrs.insert("TNetworkConnector.Ref".into(), r.ref_().into());
+        stack.add("TNetworkConnector", r);
+        let r = cfn::lambda::Permission::new("a", "lambda:*", "a");
+        attrs.insert("TPermission.Id".into(), r.attr_id().into());
+        attrs.insert("TPermission.Ref".into(), r.ref_().into());
+        stack.add("TPermission", r);
+        let r = cfn::lambda::ResourcePolicy::new("arn:aws:lambda:us-east-1:123456789012:function:sample", serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "s3:GetObject", "Resource": "*"}]}));
+        attrs.insert("TResourcePolicy.Ref".into(), r.ref_().into());
+        stack.add("TResourcePolicy", r);
+        let r = cfn::lambda::Url::new("arn:aws:lambda:us-east-1:123456789012:function:sample", cfn::lambda::url::AuthType::AwsIam);
+        attrs.insert("TUrl.FunctionUrl".into(), r.attr_function_url().into());
+        attrs.insert("TUrl.FunctionArn".into(), r.attr_function_arn().into());
+        attrs.insert("TUrl.Ref".into(), r.ref_().into());
+        stack.add("TUrl", r);
+        let r = cfn::lambda::Version::new("a");
+        attrs.insert("TVersion.Version".into(), r.attr_version().into());
+        attrs.insert("TVersion.FunctionArn".into(), r.attr_function_arn().into());
+        attrs.insert("TVersion.Ref".into(), r.ref_().into());
+        stack.add("TVersion", r);
+        let r = cfn::lambda::WebFunction::new("sample");
+        attrs.insert("TWebFunction.FunctionArn".into(), r.attr_function_arn().into());
+        attrs.insert("TWebFunction.State".into(), r.attr_state().into());
+        attrs.insert("TWebFunction.StateReason".into(), r.attr_state_reason().into());
+        attrs.insert("TWebFunction.CreatedAt".into(), r.attr_created_at().into());
+        attrs.insert("TWebFunction.UpdatedAt".into(), r.attr_updated_at().into());
+        attrs.insert("TWebFunction.Ref".into(), r.ref_().into());
+        stack.add("TWebFunction", r);
+        let r = cfn::lambda::WebFunctionEndpoint::new("sample", "https://example.com", cfn::lambda::web_function_endpoint::EndpointType::HomeRegion, cfn::lambda::web_function_endpoint::AuthType::ApplicationManaged);
+        attrs.insert("TWebFunctionEndpoint.FunctionArn".into(), r.attr_function_arn().into());
+        attrs.insert("TWebFunctionEndpoint.EndpointArn".into(), r.attr_endpoint_arn().into());
+        attrs.insert("TWebFunctionEndpoint.DomainName".into(), r.attr_domain_name().into());
+        attrs.insert("TWebFunctionEndpoint.State".into(), r.attr_state().into());
+        attrs.insert("TWebFunctionEndpoint.StateReason".into(), r.attr_state_reason().into());
+        attrs.insert("TWebFunctionEndpoint.UpdateStatus".into(), r.attr_update_status().into());
+        attrs.insert("TWebFunctionEndpoint.UpdateStatusReason".into(), r.attr_update_status_reason().into());
+        attrs.insert("TWebFunctionEndpoint.RegionalEndpoints".into(), r.attr_regional_endpoints().into());
+        attrs.insert("TWebFunctionEndpoint.CreatedAt".into(), r.attr_created_at().into());
+        attrs.insert("TWebFunctionEndpoint.UpdatedAt".into(), r.attr_updated_at().into());
+        attrs.insert("TWebFunctionEndpoint.Ref".into(), r.ref_().into());
+        stack.add("TWebFunctionEndpoint", r);
+        let r = cfn::lambda::WebFunctionRevision::new("sample", cfn::lambda::web_function_revision::BuildConfig::new(cfn::lambda::web_function_revision::BuildConfigCodeConfig::new(cfn::lambda::web_function_revision::S3Object::new("aaa", "sample")), cfn::lambda::web_function_revision::BuildConfigRuntimeConfig::new("a0")), cfn::lambda::web_function_revision::ServiceConfig::new("arn:aws:iam::123456789012:role/sample"));
+        attrs.insert("TWebFunctionRevision.FunctionArn".into(), r.attr_function_arn().into());
+        attrs.insert("TWebFunctionRevision.RevisionId".into(), r.attr_revision_id().into());
+        attrs.insert("TWebFunctionRevision.RevisionArn".into(), r.attr_revision_arn().into());
+        attrs.insert("TWebFunctionRevision.State".into(), r.attr_state().into());
+        attrs.insert("TWebFunctionRevision.StateReason".into(), r.attr_state_reason().into());
+        attrs.insert("TWebFunctionRevision.CreatedAt".into(), r.attr_created_at().into());
+        attrs.insert("TWebFunctionRevision.Ref".into(), r.ref_().into());
+        stack.add("TWebFunctionRevision", r);
         stack.add("Attributes", RawResource::untaggable("AWS::CloudFormation::WaitConditionHandle").metadata("Attributes", rcdk_core::Value::Map(attrs)));
         stack
     }
@@ -2328,8 +2523,10 @@ mod generated {
         app.add(stack_ecs_0());
         app.add(stack_elasticache_0());
         app.add(stack_elasticloadbalancingv2_0());
+        app.add(stack_events_0());
         app.add(stack_iam_0());
         app.add(stack_kms_0());
+        app.add(stack_lambda_0());
         app.add(stack_logs_0());
         app.add(stack_rds_0());
         app.add(stack_s3_0());

@@ -337,6 +337,8 @@ id_kinds! {
     ListenerRuleArn = Shape::Arn(&["elasticloadbalancing"]), "an Elastic Load Balancing ARN, `arn:aws:elasticloadbalancing:REGION:ACCOUNT:listener-rule/app/NAME/ID/ID/ID`";
     /// An RDS DB instance identifier.
     DbInstanceIdentifier;
+    /// A Lambda function ARN.
+    FunctionArn = Shape::Arn(&["lambda"]), "a Lambda ARN, `arn:aws:lambda:REGION:ACCOUNT:function:NAME`";
 }
 
 /// A literal of id kind `K`, checked at compile time: `id!(VpcId, "vpc-0abc1234")` is a
@@ -399,4 +401,5 @@ arn_kinds!(
     RepositoryArn,
     ServiceArn,
     ListenerRuleArn,
+    FunctionArn,
 );

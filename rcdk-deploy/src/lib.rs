@@ -27,6 +27,7 @@ pub mod diff;
 mod errors;
 mod events;
 mod output;
+pub mod package;
 mod plan;
 mod request;
 mod review;

@@ -56,6 +56,10 @@ pub mod prelude {
         Action, ConditionOperator, Grant, Grantee, ManagedPolicy, PolicyDocument, Role,
         RoleNameText, Statement, TaskRoles,
     };
+    pub use rcdk_constructs::lambda::{
+        Architecture, Code, Function, FunctionBuilder, InVpc, NoVpc, RateUnit, Runtime, Schedule,
+        ScheduleTrigger,
+    };
     pub use rcdk_constructs::storage::{
         AttributeType, Bucket, IBucket, ILogGroup, IParameter, IQueue, ISecret, ITable,
         KeyAttribute, LogGroup, LogRetention, ParameterPath, Queue, Secret, SsmParameter, Table,

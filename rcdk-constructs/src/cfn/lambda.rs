@@ -19,7 +19,7 @@
 )]
 
 use rcdk_core::{ResourceCore, Tag, TagFormat, Val};
-use rcdk_core::kind::{Arn, Json, List};
+use rcdk_core::kind::{Arn, FunctionArn, Json, List};
 
 /// `AWS::Lambda::Alias`: Resource Type definition for AWS::Lambda::Alias
 pub struct Alias {
@@ -3753,7 +3753,7 @@ impl Function {
 
     /// `Fn::GetAtt` `Arn`.
     #[inline]
-    pub fn attr_arn(&self) -> Val<Arn> {
+    pub fn attr_arn(&self) -> Val<FunctionArn> {
         self.core.get_att("Arn")
     }
 }

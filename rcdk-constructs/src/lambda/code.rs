@@ -1,0 +1,282 @@
+//! Where a function's code comes from: a directory or zip of the user's ([`Code::from_asset`]),
+//! a Rust package of the user's workspace built with cargo-lambda ([`Code::cargo_package`]), or
+//! a small Python / Node.js handler written into the template ([`Code::inline`]).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use rcdk_core::asset::{list_files, FileAsset};
+use sha2::{Digest, Sha256};
+
+use crate::error::ConstructError;
+
+/// CloudFormation's limit on inline code (`Code.ZipFile`): the zip it makes of it must stay
+/// under 4 MB; the source is counted, which is never smaller than its zip.
+pub const INLINE_CODE_LIMIT: usize = 4 * 1024 * 1024;
+
+/// The executable the asset of [`Code::cargo_package`] runs at publish time (the `cargo-rcdk`
+/// subcommand's binary, which builds the package and prints the zip's path).
+pub const PACKAGE_COMMAND: &str = "cargo-rcdk";
+
+/// The instruction set a function runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Architecture {
+    /// x86_64 (Lambda's default).
+    #[default]
+    X86_64,
+    /// arm64 (Graviton: cheaper per GB-second).
+    Arm64,
+}
+
+impl Architecture {
+    /// Lambda's name (`x86_64`, `arm64`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Architecture::X86_64 => "x86_64",
+            Architecture::Arm64 => "arm64",
+        }
+    }
+}
+
+/// A function's code. See the module documentation for the three kinds.
+#[derive(Debug, Clone)]
+pub struct Code {
+    pub(crate) kind: CodeKind,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum CodeKind {
+    Asset(FileAsset),
+    Cargo(CargoPackage),
+    Inline(String),
+}
+
+/// A package of the user's Cargo workspace, found with `cargo metadata`.
+#[derive(Debug, Clone)]
+pub(crate) struct CargoPackage {
+    pub(crate) name: String,
+    pub(crate) workspace_manifest: PathBuf,
+    /// Files whose bytes decide the build: the package's sources, its path dependencies'
+    /// sources, `Cargo.lock` and the workspace manifest (absolute paths, sorted).
+    inputs: Vec<(String, PathBuf)>,
+}
+
+impl Code {
+    /// A directory (zipped deterministically when published) or a `.zip` file of the user's,
+    /// as a file asset uploaded to the staging bucket. The function needs
+    /// [`runtime`](super::FunctionBuilder::runtime) and
+    /// [`handler`](super::FunctionBuilder::handler).
+    pub fn from_asset(path: impl AsRef<Path>) -> Result<Code, ConstructError> {
+        let path = path.as_ref();
+        if path.is_file() && path.extension().and_then(|e| e.to_str()) != Some("zip") {
+            return Err(ConstructError::InvalidCode {
+                problem: format!(
+                    "{} is a file but not a .zip; give the directory that holds it (it is zipped \
+                     when published) or a .zip",
+                    path.display()
+                ),
+            });
+        }
+        let asset = FileAsset::from_path(path).map_err(|e| ConstructError::InvalidCode {
+            problem: e.to_string(),
+        })?;
+        Ok(Code {
+            kind: CodeKind::Asset(asset),
+        })
+    }
+
+    /// The Rust package `name` of the Cargo workspace this program is built in (found with
+    /// `cargo metadata` from `CARGO_MANIFEST_DIR`, or the current directory), built at publish
+    /// time by `cargo-rcdk package-lambda` with the pinned cargo-lambda into a `bootstrap` for
+    /// `provided.al2023` (handler `bootstrap`). Its asset hash covers the package's sources
+    /// and those of its path dependencies, `Cargo.lock`, the workspace `Cargo.toml` and the
+    /// architecture, so an unchanged function is not rebuilt or uploaded again.
+    pub fn cargo_package(name: &str) -> Result<Code, ConstructError> {
+        let start = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(PathBuf::from)
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| PathBuf::from("."));
+        Code::cargo_package_in(&start, name)
+    }
+
+    /// As [`Code::cargo_package`], for the workspace that holds directory `dir`.
+    pub fn cargo_package_in(dir: &Path, name: &str) -> Result<Code, ConstructError> {
+        let package = CargoPackage::find(dir, name)?;
+        Ok(Code {
+            kind: CodeKind::Cargo(package),
+        })
+    }
+
+    /// Python or Node.js source written into the template (`Code.ZipFile`; CloudFormation
+    /// stores it as `index.py` / `index.js`, so the handler is `index.<function>`). At most
+    /// [`INLINE_CODE_LIMIT`] bytes.
+    pub fn inline(source: &str) -> Result<Code, ConstructError> {
+        if source.trim().is_empty() {
+            return Err(ConstructError::InvalidCode {
+                problem: "inline code is empty; give the handler's source".into(),
+            });
+        }
+        if source.len() > INLINE_CODE_LIMIT {
+            return Err(ConstructError::InvalidCode {
+                problem: format!(
+                    "inline code is {} bytes, over CloudFormation's limit of {INLINE_CODE_LIMIT}; \
+                     use Code::from_asset with a directory instead",
+                    source.len()
+                ),
+            });
+        }
+        Ok(Code {
+            kind: CodeKind::Inline(source.to_string()),
+        })
+    }
+}
+
+impl CargoPackage {
+    fn find(dir: &Path, name: &str) -> Result<CargoPackage, ConstructError> {
+        let err = |problem: String| ConstructError::InvalidCode { problem };
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let output = Command::new(&cargo)
+            .args([
+                "metadata",
+                "--no-deps",
+                "--format-version",
+                "1",
+                "--offline",
+            ])
+            .current_dir(dir)
+            .output()
+            .map_err(|e| {
+                err(format!(
+                    "cannot run `cargo metadata` to find package `{name}`: {e}"
+                ))
+            })?;
+        if !output.status.success() {
+            return Err(err(format!(
+                "`cargo metadata` in {} failed (is it inside a Cargo workspace?): {}",
+                dir.display(),
+                String::from_utf8_lossy(&output.stderr).trim()
+            )));
+        }
+        let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)
+            .map_err(|e| err(format!("cannot read `cargo metadata` output: {e}")))?;
+        let root = PathBuf::from(metadata["workspace_root"].as_str().unwrap_or("."));
+        let packages = metadata["packages"].as_array().cloned().unwrap_or_default();
+        let manifest_of = |package: &str| -> Option<PathBuf> {
+            packages
+                .iter()
+                .find(|p| p["name"].as_str() == Some(package))
+                .and_then(|p| p["manifest_path"].as_str())
+                .map(PathBuf::from)
+        };
+        if manifest_of(name).is_none() {
+            let mut known: Vec<&str> = packages.iter().filter_map(|p| p["name"].as_str()).collect();
+            known.sort_unstable();
+            return Err(err(format!(
+                "there is no package `{name}` in the workspace {}; its packages are: {}",
+                root.display(),
+                known.join(", ")
+            )));
+        }
+
+        // The package and, transitively, the workspace packages it depends on by path.
+        let mut pending = vec![name.to_string()];
+        let mut seen: Vec<String> = Vec::new();
+        let mut inputs: Vec<(String, PathBuf)> = Vec::new();
+        while let Some(current) = pending.pop() {
+            if seen.contains(&current) {
+                continue;
+            }
+            seen.push(current.clone());
+            let Some(manifest) = manifest_of(&current) else {
+                continue;
+            };
+            let package_dir = manifest.parent().unwrap_or(&root).to_path_buf();
+            // Build outputs and nested packages are not this package's sources.
+            let files = list_files(&package_dir, &["target".to_string(), ".*".to_string()])
+                .map_err(|e| err(e.to_string()))?;
+            let prefix = package_dir
+                .strip_prefix(&root)
+                .unwrap_or(&package_dir)
+                .to_string_lossy()
+                .replace('\\', "/");
+            for rel in files {
+                let key = if prefix.is_empty() {
+                    rel.clone()
+                } else {
+                    format!("{prefix}/{rel}")
+                };
+                inputs.push((key, package_dir.join(&rel)));
+            }
+            let package = packages
+                .iter()
+                .find(|p| p["name"].as_str() == Some(&current));
+            for dep in package
+                .and_then(|p| p["dependencies"].as_array())
+                .into_iter()
+                .flatten()
+            {
+                if dep.get("path").and_then(|p| p.as_str()).is_some() {
+                    if let Some(dep_name) = dep["name"].as_str() {
+                        pending.push(dep_name.to_string());
+                    }
+                }
+            }
+        }
+        for file in ["Cargo.toml", "Cargo.lock"] {
+            let path = root.join(file);
+            if path.is_file() {
+                inputs.push((file.to_string(), path));
+            }
+        }
+        inputs.sort();
+        inputs.dedup_by(|a, b| a.0 == b.0);
+        Ok(CargoPackage {
+            name: name.to_string(),
+            workspace_manifest: root.join("Cargo.toml"),
+            inputs,
+        })
+    }
+
+    /// SHA-256 over a tag, the package name, the architecture and each input (relative path,
+    /// length, bytes).
+    pub(crate) fn hash(&self, arch: Architecture) -> Result<String, ConstructError> {
+        let mut h = Sha256::new();
+        h.update(b"rcdk-cargo-lambda-v1\0");
+        h.update(self.name.as_bytes());
+        h.update([0]);
+        h.update(arch.as_str().as_bytes());
+        h.update([0]);
+        for (rel, path) in &self.inputs {
+            let bytes = std::fs::read(path).map_err(|e| ConstructError::InvalidCode {
+                problem: format!("cannot read {}: {e}", path.display()),
+            })?;
+            h.update(rel.as_bytes());
+            h.update([0]);
+            h.update((bytes.len() as u64).to_le_bytes());
+            h.update(&bytes);
+        }
+        Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    }
+
+    /// The file asset whose publish-time command builds the package for `arch`.
+    pub(crate) fn asset(&self, arch: Architecture) -> Result<FileAsset, ConstructError> {
+        let hash = self.hash(arch)?;
+        let command = vec![
+            PACKAGE_COMMAND.to_string(),
+            "package-lambda".to_string(),
+            "--manifest-path".to_string(),
+            self.workspace_manifest.to_string_lossy().into_owned(),
+            "--package".to_string(),
+            self.name.clone(),
+            "--arch".to_string(),
+            arch.as_str().to_string(),
+            // Relative to the assembly directory, where the command runs.
+            "--out-dir".to_string(),
+            format!("asset.{hash}"),
+        ];
+        FileAsset::from_command(format!("{} ({})", self.name, arch.as_str()), hash, command)
+            .map_err(|e| ConstructError::InvalidCode {
+                problem: e.to_string(),
+            })
+    }
+}
