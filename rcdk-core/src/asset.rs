@@ -28,6 +28,17 @@
 //! pattern without `/` matches a file or directory of that name at any depth (`target`,
 //! `*.pyc`); a pattern with `/` matches the path from the asset's root (`docs/**/*.md`). A
 //! directory that matches is left out with everything in it.
+//!
+//! # Speed
+//!
+//! Hashing reads every byte at each synthesis: about 1 GB/s with an optimized `sha2`, 40 MB/s
+//! without. A debug build (`cargo run`) gets the fast one with these lines in the program's
+//! `Cargo.toml`:
+//!
+//! ```toml
+//! [profile.dev.package.sha2]
+//! opt-level = 3
+//! ```
 
 use std::fs;
 use std::io::Read;

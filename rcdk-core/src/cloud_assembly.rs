@@ -405,7 +405,7 @@ pub enum AssemblyError {
         source: std::io::Error,
     },
     /// A file is not what the schema describes.
-    #[error("{path} is not a valid {what}: {message}")]
+    #[error("{path} is not a valid {what}: {message}; synthesize again with this version")]
     Invalid {
         /// The file.
         path: PathBuf,

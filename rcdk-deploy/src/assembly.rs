@@ -69,32 +69,53 @@ pub struct StackEntry {
 }
 
 /// Reads what deployment needs from a template: its size, whether it has a `Transform`, and its
-/// stateful resources.
+/// stateful resources (resources of the types in [`STATEFUL_TYPES`]).
 fn inspect(dir: &Path, file: &str) -> Result<(u64, bool, Vec<String>)> {
     let path = dir.join(file);
     let body = std::fs::read_to_string(&path).map_err(|source| Error::Io {
         path: path.clone(),
         source,
     })?;
-    let json: Value = serde_json::from_str(&body).map_err(|e| {
+    let invalid = |e: String| {
         Error::Assembly(format!(
-            "{} is not valid JSON ({e}); synthesize again",
+            "{} is not a valid template ({e}); synthesize again",
             path.display()
         ))
-    })?;
-    let stateful = json
-        .get("Resources")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .filter(|(_, r)| {
-            r.get("Type")
-                .and_then(Value::as_str)
-                .is_some_and(|t| STATEFUL_TYPES.contains(&t))
-        })
-        .map(|(id, _)| id.clone())
-        .collect();
-    Ok((body.len() as u64, json.get("Transform").is_some(), stateful))
+    };
+    let (has_transform, stateful) = if file.ends_with(".json") {
+        let json: Value = serde_json::from_str(&body).map_err(|e| invalid(e.to_string()))?;
+        let stateful = json
+            .get("Resources")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter(|(_, r)| {
+                r.get("Type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| STATEFUL_TYPES.contains(&t))
+            })
+            .map(|(id, _)| id.clone())
+            .collect();
+        (json.get("Transform").is_some(), stateful)
+    } else {
+        // YAML (short-form tags stay tagged values; only keys and `Type` strings are read).
+        let yaml: serde_norway::Value =
+            serde_norway::from_str(&body).map_err(|e| invalid(e.to_string()))?;
+        let stateful = yaml
+            .get("Resources")
+            .and_then(serde_norway::Value::as_mapping)
+            .into_iter()
+            .flatten()
+            .filter(|(_, r)| {
+                r.get("Type")
+                    .and_then(serde_norway::Value::as_str)
+                    .is_some_and(|t| STATEFUL_TYPES.contains(&t))
+            })
+            .filter_map(|(id, _)| id.as_str().map(str::to_string))
+            .collect();
+        (yaml.get("Transform").is_some(), stateful)
+    };
+    Ok((body.len() as u64, has_transform, stateful))
 }
 
 /// A synthesized output directory.
@@ -251,4 +272,45 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_facts_are_read_from_json_and_yaml() {
+        let dir = tempfile::tempdir().unwrap();
+        let json = r#"{"Transform": "AWS::Serverless-2016-10-31", "Resources": {
+            "Db": {"Type": "AWS::RDS::DBInstance"}, "Topic": {"Type": "AWS::SNS::Topic"}}}"#;
+        std::fs::write(dir.path().join("A.template.json"), json).unwrap();
+        assert_eq!(
+            inspect(dir.path(), "A.template.json").unwrap(),
+            (json.len() as u64, true, vec!["Db".to_string()])
+        );
+        let yaml = "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Ref Name\n";
+        std::fs::write(dir.path().join("B.template.yaml"), yaml).unwrap();
+        assert_eq!(
+            inspect(dir.path(), "B.template.yaml").unwrap(),
+            (yaml.len() as u64, false, vec!["Bucket".to_string()])
+        );
+        std::fs::write(dir.path().join("C.template.json"), "{").unwrap();
+        let e = inspect(dir.path(), "C.template.json").unwrap_err();
+        assert!(e.to_string().contains("is not a valid template"), "{e}");
+    }
+
+    #[test]
+    fn an_old_or_missing_manifest_says_to_synthesize() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = Assembly::load(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("synthesize the app first"), "{e}");
+        std::fs::write(
+            dir.path().join("manifest.json"),
+            r#"{"version": 1, "stacks": []}"#,
+        )
+        .unwrap();
+        let e = Assembly::load(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("is not a valid cloud assembly manifest"), "{e}");
+        assert!(e.contains("synthesize again"), "{e}");
+    }
 }

@@ -66,6 +66,7 @@ pub mod prelude {
     };
     pub use rcdk_constructs::{fargate_size, role_name};
     pub use rcdk_core::aspect::{for_cfn_type, for_type, AspectContext};
+    pub use rcdk_core::asset::{AssetError, FileAsset};
     pub use rcdk_core::kind::*;
     pub use rcdk_core::{
         fns, App, Condition, Construct, CrossStackStrategy, Group, Mapping, Output, Parameter,

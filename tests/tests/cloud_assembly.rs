@@ -277,6 +277,21 @@ fn the_official_cdk_cli_deploys_our_assembly_to_moto() {
         "{bucket}"
     );
 
+    // The same assembly again: the CLI finds nothing to change.
+    let again = cdk(
+        &moto,
+        dir.path(),
+        &[
+            "deploy",
+            "--app",
+            app,
+            "--require-approval",
+            "never",
+            "--all",
+        ],
+    );
+    assert!(again.contains("(no changes)"), "{again}");
+
     cdk(
         &moto,
         dir.path(),
