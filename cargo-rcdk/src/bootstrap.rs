@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::ArgMatches;
+use rcdk_core::cloud_assembly::Environment;
 use rcdk_deploy::{Assembly, BootstrapOutcome, ClientOptions, Error, Result};
 
 /// Synthesizes the bootstrap stack for `qualifier`, named `stack_name`, into `dir`.
@@ -49,7 +50,7 @@ pub(crate) async fn run(
         environments.push(parse_environment(text)?);
     }
     if environments.is_empty() {
-        environments.push(Environment::default());
+        environments.push(Environment::agnostic());
     }
     let dir = tempfile::tempdir().map_err(|source| Error::Io {
         path: std::env::temp_dir(),
@@ -76,35 +77,20 @@ pub(crate) async fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-/// An environment named on the command line; `None` parts are the credentials' account and the
-/// configured region.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct Environment {
-    account: Option<String>,
-    region: Option<String>,
-}
-
-/// Reads `aws://ACCOUNT/REGION` (`unknown-account` / `unknown-region` for "the current one").
+/// Reads `aws://ACCOUNT/REGION` (`unknown-account` / `unknown-region`: the credentials'
+/// account, the configured region); the account must be 12 digits.
 fn parse_environment(text: &str) -> Result<Environment> {
-    let bad = || {
-        Error::Usage(format!(
-            "{text:?} is not an environment: write aws://ACCOUNT/REGION, e.g. aws://123456789012/eu-west-1"
-        ))
-    };
-    let rest = text.strip_prefix("aws://").ok_or_else(bad)?;
-    let (account, region) = rest.split_once('/').ok_or_else(bad)?;
-    if account.is_empty() || region.is_empty() || region.contains('/') {
-        return Err(bad());
-    }
-    let account = (account != "unknown-account").then(|| account.to_string());
-    let region = (region != "unknown-region").then(|| region.to_string());
-    if account
+    let env = Environment::parse(text).map_err(Error::Usage)?;
+    if env
+        .account
         .as_deref()
         .is_some_and(|a| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
     {
-        return Err(bad());
+        return Err(Error::Usage(format!(
+            "{text:?}: the account of aws://ACCOUNT/REGION is 12 digits, e.g. aws://123456789012/eu-west-1"
+        )));
     }
-    Ok(Environment { account, region })
+    Ok(env)
 }
 
 #[cfg(test)]
@@ -122,7 +108,7 @@ mod tests {
         );
         assert_eq!(
             parse_environment("aws://unknown-account/unknown-region").unwrap(),
-            Environment::default()
+            Environment::agnostic()
         );
         for bad in [
             "123456789012/eu-west-1",
