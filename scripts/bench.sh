@@ -5,9 +5,10 @@
 #     40 services (examples/microservices/examples/synth_bench.rs).
 #  2. The whole `synth` command on the release binaries, process start and file writes
 #     included: hyperfine (if installed) and /usr/bin/time for the maximum RSS.
-#  3. Cold `dev` build of the example, in a copy outside the workspace with its own target
-#     directories (so neither other builds nor the workspace's artefacts count), offline: with
-#     default features (`deploy`: the AWS SDK) and with `--no-default-features` (synth only).
+#  3. Cold `dev` builds in copies outside the workspace with their own target directories (so
+#     neither other builds nor the workspace's artefacts count), offline: the example with
+#     default features (no AWS SDK: deploy hands over to cargo-rcdk), the example with the opt-in
+#     in-process deployer (`--features deploy`: the AWS SDK), and the `cargo-rcdk` subcommand.
 #  4. Edit to template: a one-line change in the copy's main.rs (2 <-> 3 services), then
 #     `cargo run -- synth` (default features); median of 3.
 #
@@ -48,7 +49,7 @@ done
 echo "== 3. cold dev builds, load before: $(load)"
 dir=${BENCH_DIR:-$(dirname "$root")/bench}
 copy="$dir/microservices"
-rm -rf "$copy" "$dir/target" "$dir/target-synth-only"
+rm -rf "$copy" "$dir/target"
 mkdir -p "$copy"
 cp -r examples/microservices/src "$copy/"
 cp Cargo.lock "$copy/"
@@ -60,7 +61,7 @@ edition = "2021"
 publish = false
 
 [features]
-default = ["deploy"]
+default = []
 deploy = ["rcdk/deploy"]
 
 [dependencies]
@@ -75,15 +76,20 @@ debug = "line-tables-only"
 [profile.dev.package."*"]
 debug = false
 EOF
-CARGO_TARGET_DIR="$dir/target-synth-only" /usr/bin/time \
-    -f "cold build, --no-default-features: %e s wall, %U s user, %S s system, %M KiB max RSS" \
-    cargo build --offline --quiet --no-default-features --manifest-path "$copy/Cargo.toml" 2>&1 |
-    tail -n 1
-echo "load: $(load)"
+cold() {
+    local label=$1 target=$2
+    shift 2
+    CARGO_TARGET_DIR="$target" /usr/bin/time \
+        -f "cold build, $label: %e s wall, %U s user, %S s system, %M KiB max RSS" \
+        cargo build --offline --quiet "$@" 2>&1 | tail -n 1
+    echo "load: $(load)"
+}
+rm -rf "$dir/target-deploy" "$dir/target-cli"
+cold "example, default features (no AWS SDK)" "$dir/target" --manifest-path "$copy/Cargo.toml"
+cold "example, --features deploy (in-process, AWS SDK)" "$dir/target-deploy" \
+    --features deploy --manifest-path "$copy/Cargo.toml"
+cold "cargo-rcdk" "$dir/target-cli" --manifest-path "$root/cargo-rcdk/Cargo.toml"
 export CARGO_TARGET_DIR="$dir/target"
-/usr/bin/time -f "cold build, default features: %e s wall, %U s user, %S s system, %M KiB max RSS" \
-    cargo build --offline --quiet --manifest-path "$copy/Cargo.toml" 2>&1 | tail -n 1
-echo "load after: $(load)"
 
 echo "== 4. one-line change in main.rs -> new template (cargo run -- synth)"
 cd "$copy"
