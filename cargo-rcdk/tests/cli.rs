@@ -1,6 +1,9 @@
 //! The `cargo-rcdk` binary's command line; everything here fails before any AWS configuration
 //! is looked at.
 
+// The deploy library's test support (a hand-written assembly, loopback-only SDK settings) serves the
+// command line's tests as it is.
+#[path = "../../rcdk-deploy/tests/common/mod.rs"]
 mod common;
 
 use std::path::Path;

@@ -1,6 +1,9 @@
 //! `cargo-rcdk` against a moto server: bootstrap, the checks deploy makes before changing
 //! anything, and file assets uploaded once. Loopback only, fake credentials, explicit endpoint.
 
+// The deploy library's test support (a hand-written assembly, loopback-only SDK settings) serves the
+// command line's tests as it is.
+#[path = "../../rcdk-deploy/tests/common/mod.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};
