@@ -58,6 +58,6 @@ for example in hello nightly-job; do
     "$cli" deploy --app "$out" --all --yes "${aws[@]}" >/dev/null
     ms=$(median_ms "$cli" deploy --app "$out" --all --yes "${aws[@]}")
     assets=$(grep -c '"packaging"\|"executable"' "$out"/*.assets.json || true)
-    echo "no-change deploy --app, $example ($assets asset source(s) besides templates): median ${ms} ms"
+    echo "no-change deploy --app, $example ($assets file asset(s), the template included): median ${ms} ms"
     "$cli" deploy --app "$out" --all --yes "${aws[@]}" 2>&1 | grep -iE 'asset|no changes' | head -n 3
 done
