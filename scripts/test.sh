@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command. Installs what the tests run (the pinned Python and Node tools, graphviz's
-# `dot`), then runs the tests with no AWS settings from the environment.
+# `dot`, the docker-registry OCI registry and skopeo), then runs the tests with no AWS settings
+# from the environment.
 #
 #   bash scripts/test.sh                    # every package: cargo test --workspace
 #   bash scripts/test.sh -p rcdk-core        # one package (-p replaces --workspace)
@@ -10,7 +11,6 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 say() { echo "test.sh: $*"; }
-die() { echo "test.sh: ERROR: $*" >&2; exit 1; }
 
 say "Python tools (tools/requirements.txt into .tools/venv)"
 bash scripts/python-tools.sh
@@ -18,22 +18,8 @@ bash scripts/python-tools.sh
 say "Node tools (tools/package-lock.json into .tools/node)"
 bash scripts/node-tools.sh
 
-# The graph test renders DOT output with graphviz.
-if ! command -v dot >/dev/null 2>&1; then
-  if [ "$(id -u)" -ne 0 ]; then
-    die "graphviz ('dot') is not installed and this is not root: install it, e.g. \
-'sudo apt-get install graphviz', then rerun"
-  fi
-  command -v apt-get >/dev/null 2>&1 ||
-    die "graphviz ('dot') is not installed and apt-get is not available: install graphviz"
-  say "graphviz ('dot') missing: apt-get update && apt-get install graphviz"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq || die "apt-get update failed: cannot install graphviz"
-  apt-get install -y -qq --no-install-recommends graphviz >/dev/null ||
-    die "apt-get install graphviz failed"
-  command -v dot >/dev/null 2>&1 || die "graphviz installed but 'dot' is not on PATH"
-fi
-say "$(dot -V 2>&1)"
+say "Debian packages (graphviz, docker-registry, skopeo)"
+bash scripts/debian-tools.sh
 
 # Tests reach loopback only and bring their own fake credentials and endpoints: nothing may
 # come from the developer's AWS settings, and the SDK must not probe instance metadata.
