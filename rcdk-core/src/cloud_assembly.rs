@@ -264,9 +264,67 @@ pub struct AssetManifest {
     /// File assets by id (their content hash).
     #[serde(default)]
     pub files: IndexMap<String, FileAssetEntry>,
-    /// Container-image assets by id, as written (none are produced here yet).
+    /// Container-image assets by id (their content hash).
     #[serde(default)]
-    pub docker_images: IndexMap<String, serde_json::Value>,
+    pub docker_images: IndexMap<String, DockerImageEntry>,
+}
+
+/// One container-image asset: how the image is made and which repositories it is pushed to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DockerImageEntry {
+    /// Name shown while publishing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// The source.
+    pub source: DockerImageSource,
+    /// Destinations by id.
+    pub destinations: IndexMap<String, DockerImageDestination>,
+}
+
+/// Where a container image comes from: a build context directory built by the container CLI,
+/// or a command run in the assembly directory that makes the image and prints a reference to
+/// it (the AWS CDK's `executable` images: the last line printed names the image).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DockerImageSource {
+    /// Build context, relative to the assembly directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory: Option<String>,
+    /// A command that makes the image (run in the assembly directory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub executable: Option<Vec<String>>,
+    /// The Dockerfile, relative to `directory` (`Dockerfile` when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docker_file: Option<String>,
+    /// The build stage to stop at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docker_build_target: Option<String>,
+    /// Build arguments.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub docker_build_args: IndexMap<String, String>,
+    /// Target platform, such as `linux/amd64`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    /// Network mode for `RUN` steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_mode: Option<String>,
+}
+
+/// Where a container image is pushed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DockerImageDestination {
+    /// ECR repository name (placeholders allowed).
+    pub repository_name: String,
+    /// Tag, the asset's hash.
+    pub image_tag: String,
+    /// Region of the repository (placeholders allowed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Role to assume for publishing (the credentials' own identity when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assume_role_arn: Option<String>,
 }
 
 /// One file asset: where it comes from and where it is published.
