@@ -159,24 +159,7 @@ impl FileAssetDef {
             return link_tree(&old, &target);
         }
         match &self.source {
-            AssetSource::Directory { path, exclude } => {
-                let files = list_files(path, exclude)?;
-                fs::create_dir_all(&target).map_err(|source| AssetError::Read {
-                    path: target.clone(),
-                    source,
-                })?;
-                for rel in files {
-                    let dest = target.join(&rel);
-                    if let Some(parent) = dest.parent() {
-                        fs::create_dir_all(parent).map_err(|source| AssetError::Read {
-                            path: parent.to_path_buf(),
-                            source,
-                        })?;
-                    }
-                    copy(&path.join(&rel), &dest)?;
-                }
-                Ok(())
-            }
+            AssetSource::Directory { path, exclude } => copy_tree(path, exclude, &target),
             AssetSource::File { path } => copy(path, &target),
             AssetSource::Command { .. } => Ok(()),
         }
@@ -189,7 +172,27 @@ fn extension(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn copy(from: &Path, to: &Path) -> Result<(), AssetError> {
+/// Copies the files of `dir` (without those `exclude` matches) into a new directory `target`.
+pub(crate) fn copy_tree(dir: &Path, exclude: &[String], target: &Path) -> Result<(), AssetError> {
+    let files = list_files(dir, exclude)?;
+    fs::create_dir_all(target).map_err(|source| AssetError::Read {
+        path: target.to_path_buf(),
+        source,
+    })?;
+    for rel in files {
+        let dest = target.join(&rel);
+        if let Some(parent) = dest.parent() {
+            fs::create_dir_all(parent).map_err(|source| AssetError::Read {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        copy(&dir.join(&rel), &dest)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn copy(from: &Path, to: &Path) -> Result<(), AssetError> {
     fs::copy(from, to)
         .map(|_| ())
         .map_err(|source| AssetError::Read {
@@ -200,7 +203,7 @@ fn copy(from: &Path, to: &Path) -> Result<(), AssetError> {
 
 /// Hard-links every file of `from` into `to` (a file or a directory tree), copying where links
 /// are not possible (another file system).
-fn link_tree(from: &Path, to: &Path) -> Result<(), AssetError> {
+pub(crate) fn link_tree(from: &Path, to: &Path) -> Result<(), AssetError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| AssetError::Read { path, source }

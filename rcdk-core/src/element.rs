@@ -2,6 +2,7 @@
 //! entries of a template section.
 
 use crate::asset::FileAssetDef;
+use crate::image::ImageAssetDef;
 use crate::node::NodeId;
 use crate::params::{ConditionDef, MappingDef, OutputDef, ParameterDef};
 use crate::resource::ResourceCore;
@@ -21,6 +22,8 @@ pub enum Element<'a> {
     Output(&'a OutputDef),
     /// A file asset: no template entry, listed in the stack's asset manifest.
     FileAsset(&'a FileAssetDef),
+    /// A container-image asset: no template entry, listed in the stack's asset manifest.
+    ImageAsset(&'a ImageAssetDef),
 }
 
 /// A template element, mutably borrowed (for aspects).
@@ -38,6 +41,8 @@ pub enum ElementMut<'a> {
     Output(&'a mut OutputDef),
     /// A file asset.
     FileAsset(&'a mut FileAssetDef),
+    /// A container-image asset.
+    ImageAsset(&'a mut ImageAssetDef),
 }
 
 impl Element<'_> {
@@ -50,6 +55,7 @@ impl Element<'_> {
             Element::Mapping(m) => m.node,
             Element::Output(o) => o.node,
             Element::FileAsset(a) => a.node,
+            Element::ImageAsset(a) => a.node,
         }
     }
 
@@ -61,11 +67,11 @@ impl Element<'_> {
             Element::Condition(c) => c.logical_id.as_deref(),
             Element::Mapping(m) => m.logical_id.as_deref(),
             Element::Output(o) => o.logical_id.as_deref(),
-            Element::FileAsset(_) => None,
+            Element::FileAsset(_) | Element::ImageAsset(_) => None,
         }
     }
 
-    /// Name of the template section the element goes into (`Assets` for file assets, which go
+    /// Name of the template section the element goes into (`Assets` for file and image assets, which go
     /// into the asset manifest instead).
     pub fn section(&self) -> &'static str {
         match self {
@@ -74,7 +80,7 @@ impl Element<'_> {
             Element::Condition(_) => "Conditions",
             Element::Mapping(_) => "Mappings",
             Element::Output(_) => "Outputs",
-            Element::FileAsset(_) => "Assets",
+            Element::FileAsset(_) | Element::ImageAsset(_) => "Assets",
         }
     }
 }

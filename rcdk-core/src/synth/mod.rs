@@ -22,12 +22,13 @@ use crate::asset::FileAssetDef;
 use crate::bootstrap::{version_parameter, REQUIRED_BOOTSTRAP_VERSION};
 use crate::cloud_assembly::{
     ArtifactManifest, ArtifactProperties, ArtifactType, AssemblyManifest, AssetManifest,
-    AssetManifestProperties, Environment, FileAssetEntry, FileDestination, FileSource, Packaging,
-    RuntimeInfo, StackProperties, TreeArtifactProperties, CURRENT_DESTINATION, MANIFEST_VERSION,
-    TREE_ARTIFACT_ID, TREE_FILE,
+    AssetManifestProperties, DockerImageDestination, DockerImageEntry, Environment, FileAssetEntry,
+    FileDestination, FileSource, Packaging, RuntimeInfo, StackProperties, TreeArtifactProperties,
+    CURRENT_DESTINATION, MANIFEST_VERSION, TREE_ARTIFACT_ID, TREE_FILE,
 };
 use crate::construct::{Annotation, ChildId, Construct, CostItem, Level};
 use crate::error::{SynthError, SynthErrors};
+use crate::image::ImageAssetDef;
 use crate::node::NodeId;
 use crate::value::Value;
 
@@ -109,6 +110,8 @@ pub struct StackArtifact {
     pub qualifier: String,
     /// File assets placed in the stack, with their construct paths.
     pub assets: Vec<(String, FileAssetDef)>,
+    /// Container-image assets placed in the stack, with their construct paths.
+    pub images: Vec<(String, ImageAssetDef)>,
 }
 
 impl StackArtifact {
@@ -149,7 +152,8 @@ impl StackArtifact {
         format!("{}.{ext}", self.template_hash())
     }
 
-    /// The stack's asset manifest: its template, then its file assets.
+    /// The stack's asset manifest: its template, then its file assets; its image assets under
+    /// `dockerImages`, pushed to the container-assets repository with their hash as tag.
     pub fn asset_manifest(&self) -> AssetManifest {
         let destination = |object_key: String| {
             IndexMap::from([(
@@ -197,10 +201,34 @@ impl StackArtifact {
                 },
             );
         }
+        let repository = crate::bootstrap::container_assets_repository_name(
+            &self.qualifier,
+            crate::cloud_assembly::ACCOUNT_PLACEHOLDER,
+            crate::cloud_assembly::REGION_PLACEHOLDER,
+        );
+        let mut docker_images = IndexMap::new();
+        for (path, image) in &self.images {
+            // Two nodes with the same content (one image used by two services) are one entry.
+            docker_images
+                .entry(image.hash.clone())
+                .or_insert_with(|| DockerImageEntry {
+                    display_name: Some(image.display_name.clone().unwrap_or_else(|| path.clone())),
+                    source: image.manifest_source(),
+                    destinations: IndexMap::from([(
+                        CURRENT_DESTINATION.to_string(),
+                        DockerImageDestination {
+                            repository_name: repository.clone(),
+                            image_tag: image.hash.clone(),
+                            region: None,
+                            assume_role_arn: None,
+                        },
+                    )]),
+                });
+        }
         AssetManifest {
             version: MANIFEST_VERSION.to_string(),
             files,
-            docker_images: IndexMap::new(),
+            docker_images,
         }
     }
 
@@ -483,9 +511,16 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
 
     let mut artifacts = Vec::new();
     let mut stack_assets: Vec<Vec<(String, FileAssetDef)>> = vec![Vec::new(); ids.len()];
+    let mut stack_images: Vec<Vec<(String, ImageAssetDef)>> = vec![Vec::new(); ids.len()];
     for rec in &walk.nodes {
-        if let Some(crate::element::Element::FileAsset(a)) = rec.construct.element() {
-            stack_assets[rec.stack].push((rec.path_string(), a.clone()));
+        match rec.construct.element() {
+            Some(crate::element::Element::FileAsset(a)) => {
+                stack_assets[rec.stack].push((rec.path_string(), a.clone()));
+            }
+            Some(crate::element::Element::ImageAsset(a)) => {
+                stack_images[rec.stack].push((rec.path_string(), a.clone()));
+            }
+            _ => {}
         }
     }
     for &i in &order {
@@ -551,6 +586,7 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
             environment: stack.environment().clone(),
             qualifier: stack.bootstrap_qualifier().to_string(),
             assets: std::mem::take(&mut stack_assets[i]),
+            images: std::mem::take(&mut stack_images[i]),
         });
     }
     errors.extend(validate::export_names(&artifacts));
@@ -707,11 +743,12 @@ fn tree_json(walk: &tree::Walk<'_>) -> serde_json::Value {
         cur.obj.insert("path".into(), rec.path_string().into());
         cur.obj
             .insert("type".into(), rec.construct.construct_type().into());
-        if let Some(e) = rec
-            .construct
-            .element()
-            .filter(|e| !matches!(e, crate::element::Element::FileAsset(_)))
-        {
+        if let Some(e) = rec.construct.element().filter(|e| {
+            !matches!(
+                e,
+                crate::element::Element::FileAsset(_) | crate::element::Element::ImageAsset(_)
+            )
+        }) {
             cur.obj.insert(
                 "logicalId".into(),
                 walk.logical_ids[&e.node()].clone().into(),

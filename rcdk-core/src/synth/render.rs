@@ -359,6 +359,34 @@ impl<'w, 'a> Resolver<'w, 'a> {
                     variables: IndexMap::new(),
                 });
             }
+            // An image asset's values (its URI, its repository's name and ARN) are likewise
+            // texts of its stack's environment and qualifier.
+            Some(Element::ImageAsset(image)) => {
+                if let Some(text) = image_value(
+                    &self.qualifiers[rec.stack],
+                    &image.hash,
+                    attribute.map(String::as_str),
+                ) {
+                    return Value::func(Intrinsic::Sub {
+                        template: text,
+                        variables: IndexMap::new(),
+                    });
+                }
+                self.errors.push(
+                    SynthError::new(
+                        at,
+                        format!(
+                            "references attribute {} of image asset {}, which has only {} and {}",
+                            attribute.map(String::as_str).unwrap_or(""),
+                            rec.path_string(),
+                            crate::image::REPOSITORY_ARN_ATTRIBUTE,
+                            crate::image::REPOSITORY_NAME_ATTRIBUTE
+                        ),
+                    )
+                    .hint("use ImageAsset::image_uri, repository_arn or repository_name"),
+                );
+                return make(logical);
+            }
             Some(Element::Output(_))
             | Some(Element::FileAsset(_))
             | Some(Element::Condition(_))
@@ -470,4 +498,24 @@ fn not_in_app(at: &str, what: &str) -> SynthError {
         format!("references a {what} that is not part of the app"),
     )
     .hint("add the referenced construct to a stack of this app (it was created but never added)")
+}
+
+/// The `Fn::Sub` text of an image asset's URI (no attribute) or repository attribute, in an
+/// environment bootstrapped with `qualifier`.
+fn image_value(qualifier: &str, hash: &str, attribute: Option<&str>) -> Option<String> {
+    let repository = crate::bootstrap::container_assets_repository_name(
+        qualifier,
+        crate::cloud_assembly::ACCOUNT_PLACEHOLDER,
+        crate::cloud_assembly::REGION_PLACEHOLDER,
+    );
+    match attribute {
+        None => Some(format!(
+            "${{AWS::AccountId}}.dkr.ecr.${{AWS::Region}}.${{AWS::URLSuffix}}/{repository}:{hash}"
+        )),
+        Some(crate::image::REPOSITORY_ARN_ATTRIBUTE) => Some(format!(
+            "arn:${{AWS::Partition}}:ecr:${{AWS::Region}}:${{AWS::AccountId}}:repository/{repository}"
+        )),
+        Some(crate::image::REPOSITORY_NAME_ATTRIBUTE) => Some(repository),
+        Some(_) => None,
+    }
 }

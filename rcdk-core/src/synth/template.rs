@@ -51,7 +51,7 @@ pub fn collect(
             Element::Mapping(m) => (&mut sections.mappings, mapping(m)),
             Element::Output(o) => (&mut sections.outputs, output(o, resolver, stack, &path)),
             // Listed in the stack's asset manifest, not in the template.
-            Element::FileAsset(_) => continue,
+            Element::FileAsset(_) | Element::ImageAsset(_) => continue,
         };
         if let Some(what) = not_literal(&element) {
             resolver.errors.push(

@@ -52,6 +52,13 @@ fn fill(assembly: &Assembly, tmp: &Path, dir: &Path) -> Result<(), SynthError> {
                 )
             })?;
         }
+        for (path, image) in &stack.images {
+            image.stage(tmp, previous).map_err(|e| {
+                SynthError::new(path, format!("cannot stage the image's source: {e}")).hint(
+                    "check that the image's source is readable and the output directory writable",
+                )
+            })?;
+        }
         fs::write(
             tmp.join(stack.asset_manifest_file()),
             json(&stack.asset_manifest()),

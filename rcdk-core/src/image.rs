@@ -1,0 +1,978 @@
+//! Container-image assets: an image made from the user's sources at publish time and pushed to
+//! the environment's container-assets repository (`cdk-<qualifier>-container-assets-ACCOUNT-
+//! REGION`), tagged with its content hash.
+//!
+//! An [`ImageAsset`] is a construct without a template entry, like a
+//! [`FileAsset`](crate::asset::FileAsset): the asset manifest of the stack it is placed in lists
+//! it under `dockerImages`, and [`ImageAsset::image_uri`] is the URI the template refers to. Its
+//! sources:
+//!
+//! - a package of the user's Cargo workspace ([`CargoImage`]): built at publish time by
+//!   `cargo-rcdk package-image` into an OCI image without a daemon (a base image named by
+//!   digest, one layer with the binary at `/app/<bin>`, entrypoint, user, environment, ports and
+//!   labels);
+//! - an image archive made by any tool ([`ImageAsset::from_tarball`]): an OCI layout tar or a
+//!   `docker save` archive, staged as `asset.<hash>.tar` and pushed as it is;
+//! - a Dockerfile and its build context ([`DockerfileImage`]): staged as `asset.<hash>/` and
+//!   built by the container CLI (`CDK_DOCKER`, default `docker`) at publish time.
+//!
+//! Synthesis only hashes the sources, so it stays fast; nothing is built there.
+//!
+//! # Content hash
+//!
+//! The tag is the lower-case hex SHA-256 of:
+//! - a Cargo package: `rcdk-cargo-image-v1`, then the package, binary, base reference,
+//!   architecture, ports, environment, labels and user, then the files of
+//!   [`CargoPackage::inputs`] (the package's and its path dependencies' sources, `Cargo.lock`,
+//!   the workspace `Cargo.toml`, the toolchain file);
+//! - a tarball: the file's bytes (nothing else, so a publisher can check the staged copy);
+//! - a Dockerfile directory: `rcdk-docker-image-v1`, the directory's files as for file assets,
+//!   then the Dockerfile name, target, build arguments and platform.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::asset::{list_files, AssetError};
+use crate::cargo::{CargoError, CargoPackage};
+use crate::construct::{Annotation, Construct};
+use crate::element::{Element, ElementMut};
+use crate::kind::{RepositoryArn, RepositoryName};
+use crate::node::NodeId;
+use crate::value::{Intrinsic, Target, Val, Value};
+
+/// The base image of [`CargoImage`] when none is given: distroless `cc` on Debian 12, which
+/// holds glibc, libgcc, CA certificates and the non-root user 65532, named by digest so that
+/// the same inputs always give the same image.
+pub const DEFAULT_BASE_IMAGE: &str = "gcr.io/distroless/cc-debian12:nonroot@sha256:9dac0a79194e45a7da0158a9c6da57b217585af0786db3845d1f0ec1a0dd182f";
+
+/// The base reference for no base image at all (static binaries only).
+pub const SCRATCH: &str = "scratch";
+
+/// The user a [`CargoImage`] runs as unless told otherwise (`nonroot` of the default base).
+pub const DEFAULT_USER: &str = "65532:65532";
+
+/// The program the publish-time commands of cargo-package and tarball images run (the
+/// `cargo-rcdk` subcommand's binary).
+pub const PACKAGE_IMAGE_COMMAND: &str = "cargo-rcdk";
+
+/// The `package-image` subcommand of [`PACKAGE_IMAGE_COMMAND`].
+pub const PACKAGE_IMAGE_SUBCOMMAND: &str = "package-image";
+
+/// The attribute of an image asset that is its repository's ARN (see
+/// [`ImageAsset::repository_arn`]).
+pub const REPOSITORY_ARN_ATTRIBUTE: &str = "RepositoryArn";
+
+/// The attribute of an image asset that is its repository's name.
+pub const REPOSITORY_NAME_ATTRIBUTE: &str = "RepositoryName";
+
+/// Why an image asset cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    /// The Cargo package cannot be found or read.
+    #[error("{0}")]
+    Cargo(#[from] CargoError),
+    /// A source file or directory is missing or unreadable.
+    #[error(transparent)]
+    Asset(#[from] AssetError),
+    /// A setting the image cannot have.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The instruction set of an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Arch {
+    /// x86_64 (`linux/amd64`).
+    #[default]
+    X86_64,
+    /// arm64 (`linux/arm64`, Graviton).
+    Arm64,
+}
+
+impl Arch {
+    /// The name `cargo-rcdk package-image --arch` takes (`x86_64`, `arm64`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "x86_64",
+            Arch::Arm64 => "arm64",
+        }
+    }
+
+    /// The OCI platform (`linux/amd64`, `linux/arm64`).
+    pub fn platform(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "linux/amd64",
+            Arch::Arm64 => "linux/arm64",
+        }
+    }
+}
+
+/// Whether `reference` names an image by digest (`...@sha256:<64 lower-case hex>`) or is
+/// [`SCRATCH`].
+pub fn is_pinned_reference(reference: &str) -> bool {
+    if reference == SCRATCH {
+        return true;
+    }
+    match reference.rsplit_once("@sha256:") {
+        Some((name, digest)) => {
+            !name.is_empty()
+                && digest.len() == 64
+                && digest
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        }
+        None => false,
+    }
+}
+
+/// An image built from a package of the user's Cargo workspace, without a daemon (see the
+/// module documentation). Settings are checked when the image is placed in a stack: a problem
+/// is an error of synthesis naming the construct's path.
+///
+/// ```no_run
+/// use rcdk_core::image::{Arch, CargoImage};
+/// let image = CargoImage::find("user-service")?
+///     .port(3000)
+///     .env("RUST_LOG", "info")
+///     .arch(Arch::Arm64);
+/// let asset = image.asset()?;
+/// # Ok::<(), rcdk_core::image::ImageError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct CargoImage {
+    package: CargoPackage,
+    bin: Option<String>,
+    base: String,
+    arch: Arch,
+    ports: Vec<u16>,
+    env: BTreeMap<String, String>,
+    labels: BTreeMap<String, String>,
+    user: String,
+}
+
+impl CargoImage {
+    /// The package `name` of the workspace this program is built in (see
+    /// [`CargoPackage::find`]); an unknown package or one without a binary target is an error.
+    pub fn find(name: &str) -> Result<CargoImage, ImageError> {
+        CargoImage::new(CargoPackage::find(name)?)
+    }
+
+    /// As [`CargoImage::find`], in the workspace that holds directory `dir`.
+    pub fn find_in(dir: &Path, name: &str) -> Result<CargoImage, ImageError> {
+        CargoImage::new(CargoPackage::find_in(dir, name)?)
+    }
+
+    /// An image of `package`, with the defaults: [`DEFAULT_BASE_IMAGE`], x86_64, user
+    /// [`DEFAULT_USER`], no port, environment or labels.
+    pub fn new(package: CargoPackage) -> Result<CargoImage, ImageError> {
+        if package.binaries().is_empty() {
+            return Err(ImageError::Invalid(format!(
+                "package `{}` has no binary target, so there is no program to put in an image: \
+                 add `src/main.rs` or a `[[bin]]` section to {}",
+                package.name(),
+                package.manifest_path().display()
+            )));
+        }
+        Ok(CargoImage {
+            package,
+            bin: None,
+            base: DEFAULT_BASE_IMAGE.to_string(),
+            arch: Arch::default(),
+            ports: Vec::new(),
+            env: BTreeMap::new(),
+            labels: BTreeMap::new(),
+            user: DEFAULT_USER.to_string(),
+        })
+    }
+
+    /// The base image, named by digest: `REGISTRY/NAME[:TAG]@sha256:<digest>`.
+    pub fn base(mut self, reference: impl Into<String>) -> CargoImage {
+        self.base = reference.into();
+        self
+    }
+
+    /// No base image: the binary alone (it must be static, e.g. built for musl).
+    pub fn scratch(mut self) -> CargoImage {
+        self.base = SCRATCH.to_string();
+        self
+    }
+
+    /// The binary target to run, when the package has several.
+    pub fn bin(mut self, name: impl Into<String>) -> CargoImage {
+        self.bin = Some(name.into());
+        self
+    }
+
+    /// A TCP port the program listens on (`ExposedPorts`); may be given several times.
+    pub fn port(mut self, port: u16) -> CargoImage {
+        if !self.ports.contains(&port) {
+            self.ports.push(port);
+        }
+        self
+    }
+
+    /// An environment variable of the image.
+    pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> CargoImage {
+        self.env.insert(name.into(), value.into());
+        self
+    }
+
+    /// A label of the image.
+    pub fn label(mut self, name: impl Into<String>, value: impl Into<String>) -> CargoImage {
+        self.labels.insert(name.into(), value.into());
+        self
+    }
+
+    /// The user the program runs as: `UID` or `UID:GID`, numeric (the image may have no
+    /// `/etc/passwd` to look a name up in).
+    pub fn user(mut self, user: impl Into<String>) -> CargoImage {
+        self.user = user.into();
+        self
+    }
+
+    /// The instruction set (x86_64 by default).
+    pub fn arch(mut self, arch: Arch) -> CargoImage {
+        self.arch = arch;
+        self
+    }
+
+    /// The package.
+    pub fn package(&self) -> &CargoPackage {
+        &self.package
+    }
+
+    /// The ports given so far.
+    pub fn ports(&self) -> &[u16] {
+        &self.ports
+    }
+
+    /// The instruction set.
+    pub fn architecture(&self) -> Arch {
+        self.arch
+    }
+
+    /// What is wrong with the settings, each with what to change (empty when they are fine).
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !is_pinned_reference(&self.base) {
+            out.push(format!(
+                "base image `{}` is not named by a digest, so the same sources could give \
+                 another image: write it as `REF@sha256:<64 hex digits>` (`skopeo inspect \
+                 docker://REF` prints the digest), keep the default base, or use .scratch() for \
+                 a static binary",
+                self.base
+            ));
+        }
+        match &self.bin {
+            Some(bin) if !self.package.binaries().contains(bin) => out.push(format!(
+                "package `{}` has no binary `{bin}`; its binaries are: {}",
+                self.package.name(),
+                self.package.binaries().join(", ")
+            )),
+            None if self.package.binaries().len() > 1 => out.push(format!(
+                "package `{}` has several binaries ({}): choose one with .bin(NAME)",
+                self.package.name(),
+                self.package.binaries().join(", ")
+            )),
+            _ => {}
+        }
+        if self.ports.contains(&0) {
+            out.push("port 0 cannot be exposed: give the port the program listens on".into());
+        }
+        for name in self.env.keys() {
+            if name.is_empty() || name.contains('=') || name.contains('\0') {
+                out.push(format!(
+                    "environment variable name `{name}` is not valid: it must be non-empty, \
+                     without `=`"
+                ));
+            }
+        }
+        for name in self.labels.keys() {
+            if name.is_empty() {
+                out.push("a label has an empty name: give it one".into());
+            }
+        }
+        if !valid_user(&self.user) {
+            out.push(format!(
+                "user `{}` is not `UID` or `UID:GID` (numbers): the image may have no \
+                 /etc/passwd to look a name up in",
+                self.user
+            ));
+        }
+        out
+    }
+
+    /// Notes that are not errors (running as root).
+    fn warnings(&self) -> Vec<String> {
+        if self.user.split(':').next() == Some("0") {
+            vec![format!(
+                "the image runs as root (user `{}`): give a non-root .user(\"UID:GID\") unless \
+                 the program must be root",
+                self.user
+            )]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The binary the image runs: the chosen one, or the package's only one.
+    pub fn binary(&self) -> Option<&str> {
+        self.bin.as_deref().or(match self.package.binaries() {
+            [only] => Some(only.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The content hash (see the module documentation). Reads every input file.
+    pub fn hash(&self) -> Result<String, ImageError> {
+        let mut h = Sha256::new();
+        h.update(b"rcdk-cargo-image-v1\0");
+        let mut field = |name: &str, value: &str| {
+            h.update(name.as_bytes());
+            h.update([0]);
+            h.update((value.len() as u64).to_le_bytes());
+            h.update(value.as_bytes());
+        };
+        field("package", self.package.name());
+        field("bin", self.bin.as_deref().unwrap_or(""));
+        field("base", &self.base);
+        field("arch", self.arch.as_str());
+        for port in &self.ports {
+            field("port", &port.to_string());
+        }
+        for (k, v) in &self.env {
+            field("env", &format!("{k}={v}"));
+        }
+        for (k, v) in &self.labels {
+            field("label", &format!("{k}={v}"));
+        }
+        field("user", &self.user);
+        self.package.hash_inputs(&mut h)?;
+        Ok(hex(&h.finalize()))
+    }
+
+    /// The publish-time command (see the crate's asset-manifest contract): run in the assembly
+    /// directory, it builds the image and prints the path of its OCI layout last.
+    pub fn command(&self, hash: &str) -> Vec<String> {
+        let mut c: Vec<String> = vec![
+            PACKAGE_IMAGE_COMMAND.into(),
+            PACKAGE_IMAGE_SUBCOMMAND.into(),
+            "--manifest-path".into(),
+            self.package.manifest_path().to_string_lossy().into_owned(),
+            "--package".into(),
+            self.package.name().into(),
+        ];
+        if let Some(bin) = &self.bin {
+            c.extend(["--bin".into(), bin.clone()]);
+        }
+        c.extend([
+            "--base".into(),
+            self.base.clone(),
+            "--arch".into(),
+            self.arch.as_str().into(),
+        ]);
+        for port in &self.ports {
+            c.extend(["--port".into(), port.to_string()]);
+        }
+        for (k, v) in &self.env {
+            c.extend(["--env".into(), format!("{k}={v}")]);
+        }
+        for (k, v) in &self.labels {
+            c.extend(["--label".into(), format!("{k}={v}")]);
+        }
+        c.extend([
+            "--user".into(),
+            self.user.clone(),
+            "--hash".into(),
+            hash.into(),
+        ]);
+        c
+    }
+
+    /// The image asset: hashes the sources now.
+    pub fn asset(&self) -> Result<ImageAsset, ImageError> {
+        let hash = self.hash()?;
+        let mut problems = self.problems();
+        problems.extend(self.warnings().into_iter().map(|w| format!("warning: {w}")));
+        Ok(ImageAsset::new(ImageAssetDef {
+            node: NodeId::fresh(),
+            source: ImageAssetSource::Executable {
+                command: self.command(&hash),
+            },
+            display_name: Some(format!("{} ({})", self.package.name(), self.arch.as_str())),
+            hash,
+            problems,
+        }))
+    }
+}
+
+fn valid_user(user: &str) -> bool {
+    let number = |s: &str| !s.is_empty() && s.len() <= 10 && s.bytes().all(|b| b.is_ascii_digit());
+    match user.split_once(':') {
+        Some((uid, gid)) => number(uid) && number(gid),
+        None => number(user),
+    }
+}
+
+/// An image built from a Dockerfile by the container CLI at publish time (`CDK_DOCKER`,
+/// default `docker`; podman and finch take the same commands). The directory is the build
+/// context, staged into the assembly as `asset.<hash>/`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DockerfileImage {
+    directory: PathBuf,
+    file: Option<String>,
+    target: Option<String>,
+    build_args: BTreeMap<String, String>,
+    platform: Option<String>,
+    exclude: Vec<String>,
+}
+
+impl DockerfileImage {
+    /// The build context `directory`, which must exist (its `Dockerfile` is checked when the
+    /// image is placed in a stack, after [`DockerfileImage::file`] could name another).
+    pub fn new(directory: impl AsRef<Path>) -> Result<DockerfileImage, ImageError> {
+        let directory = directory.as_ref().to_path_buf();
+        if !directory.is_dir() {
+            return Err(if directory.exists() {
+                ImageError::Invalid(format!(
+                    "{} is not a directory: give the directory that holds the Dockerfile (the \
+                     build context)",
+                    directory.display()
+                ))
+            } else {
+                ImageError::Asset(AssetError::Missing { path: directory })
+            });
+        }
+        Ok(DockerfileImage {
+            directory,
+            file: None,
+            target: None,
+            build_args: BTreeMap::new(),
+            platform: None,
+            exclude: Vec::new(),
+        })
+    }
+
+    /// The Dockerfile's name, relative to the directory (`Dockerfile` by default).
+    pub fn file(mut self, name: impl Into<String>) -> DockerfileImage {
+        self.file = Some(name.into());
+        self
+    }
+
+    /// The build stage to stop at (`--target`).
+    pub fn target(mut self, stage: impl Into<String>) -> DockerfileImage {
+        self.target = Some(stage.into());
+        self
+    }
+
+    /// A build argument (`--build-arg NAME=VALUE`).
+    pub fn build_arg(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> DockerfileImage {
+        self.build_args.insert(name.into(), value.into());
+        self
+    }
+
+    /// The platform to build for, `OS/ARCH[/VARIANT]` (`linux/amd64`, `linux/arm64`).
+    pub fn platform(mut self, platform: impl Into<String>) -> DockerfileImage {
+        self.platform = Some(platform.into());
+        self
+    }
+
+    /// Leaves files out of the context and its hash (patterns as for file assets: `target`,
+    /// `*.log`, `docs/**`).
+    pub fn exclude(
+        mut self,
+        patterns: impl IntoIterator<Item = impl Into<String>>,
+    ) -> DockerfileImage {
+        self.exclude.extend(patterns.into_iter().map(Into::into));
+        self
+    }
+
+    /// What is wrong with the settings (empty when they are fine).
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let file = self.file.as_deref().unwrap_or("Dockerfile");
+        if file.is_empty()
+            || Path::new(file).is_absolute()
+            || file.split(['/', '\\']).any(|c| c == "..")
+        {
+            out.push(format!(
+                "Dockerfile `{file}` must be a path inside the build context {}",
+                self.directory.display()
+            ));
+        } else if !self.directory.join(file).is_file() {
+            out.push(format!(
+                "there is no Dockerfile `{file}` in {}: add it, or name the file with \
+                 .file(NAME)",
+                self.directory.display()
+            ));
+        }
+        if let Some(target) = &self.target {
+            if target.is_empty() || target.contains(char::is_whitespace) {
+                out.push(format!("build target `{target}` is not a stage name"));
+            }
+        }
+        for name in self.build_args.keys() {
+            if name.is_empty() || name.contains('=') || name.contains(char::is_whitespace) {
+                out.push(format!(
+                    "build argument name `{name}` is not valid: it must be non-empty, without \
+                     `=` or spaces"
+                ));
+            }
+        }
+        if let Some(p) = &self.platform {
+            let parts: Vec<&str> = p.split('/').collect();
+            if !(2..=3).contains(&parts.len()) || parts.iter().any(|s| s.is_empty()) {
+                out.push(format!(
+                    "platform `{p}` is not `OS/ARCH[/VARIANT]`, e.g. `linux/amd64` or \
+                     `linux/arm64`"
+                ));
+            }
+        }
+        out
+    }
+
+    /// The content hash (see the module documentation). Reads every file of the context.
+    pub fn hash(&self) -> Result<String, ImageError> {
+        let mut h = Sha256::new();
+        h.update(b"rcdk-docker-image-v1\0");
+        for rel in list_files(&self.directory, &self.exclude)? {
+            hash_file_entry(&mut h, &rel, &self.directory.join(&rel))?;
+        }
+        let mut field = |name: &str, value: &str| {
+            h.update(name.as_bytes());
+            h.update([0]);
+            h.update((value.len() as u64).to_le_bytes());
+            h.update(value.as_bytes());
+        };
+        field("file", self.file.as_deref().unwrap_or("Dockerfile"));
+        field("target", self.target.as_deref().unwrap_or(""));
+        for (k, v) in &self.build_args {
+            field("arg", &format!("{k}={v}"));
+        }
+        field("platform", self.platform.as_deref().unwrap_or(""));
+        Ok(hex(&h.finalize()))
+    }
+
+    /// The image asset: hashes the build context now.
+    pub fn asset(&self) -> Result<ImageAsset, ImageError> {
+        let hash = self.hash()?;
+        let name = self
+            .directory
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.directory.display().to_string());
+        Ok(ImageAsset::new(ImageAssetDef {
+            node: NodeId::fresh(),
+            source: ImageAssetSource::Directory {
+                path: self.directory.clone(),
+                exclude: self.exclude.clone(),
+                docker_file: self.file.clone(),
+                target: self.target.clone(),
+                build_args: self.build_args.clone(),
+                platform: self.platform.clone(),
+            },
+            display_name: Some(format!("{name} (Dockerfile)")),
+            hash,
+            problems: self.problems(),
+        }))
+    }
+}
+
+/// How an image is made, before it is placed in a stack: what
+/// `ContainerImage::cargo_package`, `from_dockerfile` and `from_tarball` of the constructs
+/// hold. [`ImageRecipe::asset`] hashes the sources and makes the [`ImageAsset`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImageRecipe {
+    /// A Cargo package built without a daemon.
+    Cargo(CargoImage),
+    /// A Dockerfile built by the container CLI.
+    Dockerfile(DockerfileImage),
+    /// An OCI layout tar or `docker save` archive.
+    Tarball(PathBuf),
+}
+
+impl ImageRecipe {
+    /// The asset; `port` is exposed by a Cargo image that declares none (the port its
+    /// container mapping sends traffic to).
+    pub fn asset(&self, port: Option<u16>) -> Result<ImageAsset, ImageError> {
+        match self {
+            ImageRecipe::Cargo(image) => match port {
+                Some(p) if image.ports().is_empty() => image.clone().port(p).asset(),
+                _ => image.asset(),
+            },
+            ImageRecipe::Dockerfile(image) => image.asset(),
+            ImageRecipe::Tarball(path) => ImageAsset::from_tarball(path),
+        }
+    }
+}
+
+impl From<CargoImage> for ImageRecipe {
+    fn from(image: CargoImage) -> Self {
+        ImageRecipe::Cargo(image)
+    }
+}
+
+impl From<DockerfileImage> for ImageRecipe {
+    fn from(image: DockerfileImage) -> Self {
+        ImageRecipe::Dockerfile(image)
+    }
+}
+
+/// Where an image asset comes from, as the asset manifest records it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImageAssetSource {
+    /// A command run in the assembly directory at publish time; the last line it prints is the
+    /// path of the image (an OCI layout directory or tar, or a `docker save` archive).
+    Executable {
+        /// Program and arguments.
+        command: Vec<String>,
+    },
+    /// An image archive staged as `asset.<hash>.tar`, checked and printed by `cargo-rcdk
+    /// package-image --tarball`.
+    Tarball {
+        /// The user's file.
+        path: PathBuf,
+    },
+    /// A build context staged as `asset.<hash>/`, built by the container CLI.
+    Directory {
+        /// The user's directory.
+        path: PathBuf,
+        /// Patterns left out of the context.
+        exclude: Vec<String>,
+        /// The Dockerfile, relative to the directory (`Dockerfile` when `None`).
+        docker_file: Option<String>,
+        /// The build stage to stop at.
+        target: Option<String>,
+        /// Build arguments.
+        build_args: BTreeMap<String, String>,
+        /// The platform to build for.
+        platform: Option<String>,
+    },
+}
+
+/// The element data of an image asset (what the asset manifest is written from).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageAssetDef {
+    /// Node id.
+    pub node: NodeId,
+    /// The source.
+    pub source: ImageAssetSource,
+    /// Content hash (64 lower-case hex digits): the asset id and the image tag.
+    pub hash: String,
+    /// Name shown while publishing; the construct path when `None`.
+    pub display_name: Option<String>,
+    /// Problems of the settings, reported at synthesis with the construct's path (those
+    /// starting with `warning: ` as warnings).
+    pub problems: Vec<String>,
+}
+
+impl ImageAssetDef {
+    /// The name of the staged copy inside the output directory (`None` for commands).
+    pub fn staged_name(&self) -> Option<String> {
+        match &self.source {
+            ImageAssetSource::Executable { .. } => None,
+            ImageAssetSource::Tarball { .. } => Some(format!("asset.{}.tar", self.hash)),
+            ImageAssetSource::Directory { .. } => Some(format!("asset.{}", self.hash)),
+        }
+    }
+
+    /// The manifest's source: the command, or the staged directory and its build settings.
+    pub fn manifest_source(&self) -> crate::cloud_assembly::DockerImageSource {
+        use crate::cloud_assembly::DockerImageSource;
+        match &self.source {
+            ImageAssetSource::Executable { command } => DockerImageSource {
+                executable: Some(command.clone()),
+                ..Default::default()
+            },
+            ImageAssetSource::Tarball { .. } => DockerImageSource {
+                executable: Some(vec![
+                    PACKAGE_IMAGE_COMMAND.into(),
+                    PACKAGE_IMAGE_SUBCOMMAND.into(),
+                    "--tarball".into(),
+                    format!("asset.{}.tar", self.hash),
+                    "--hash".into(),
+                    self.hash.clone(),
+                ]),
+                ..Default::default()
+            },
+            ImageAssetSource::Directory {
+                docker_file,
+                target,
+                build_args,
+                platform,
+                ..
+            } => DockerImageSource {
+                directory: self.staged_name(),
+                docker_file: docker_file.clone(),
+                docker_build_target: target.clone(),
+                docker_build_args: build_args
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                platform: platform.clone(),
+                ..Default::default()
+            },
+        }
+    }
+
+    /// Copies the source into `out/<staged name>`, reusing `previous/<staged name>` (hard
+    /// links) when an earlier synthesis staged the same content there.
+    pub fn stage(&self, out: &Path, previous: Option<&Path>) -> Result<(), AssetError> {
+        let Some(name) = self.staged_name() else {
+            return Ok(());
+        };
+        let target = out.join(&name);
+        if target.exists() {
+            return Ok(());
+        }
+        if let Some(old) = previous.map(|p| p.join(&name)).filter(|p| p.exists()) {
+            return crate::asset::link_tree(&old, &target);
+        }
+        match &self.source {
+            ImageAssetSource::Executable { .. } => Ok(()),
+            ImageAssetSource::Tarball { path } => crate::asset::copy(path, &target),
+            ImageAssetSource::Directory { path, exclude, .. } => {
+                crate::asset::copy_tree(path, exclude, &target)
+            }
+        }
+    }
+}
+
+/// A container image made at publish time and pushed to the container-assets repository of the
+/// stack's environment, tagged with its content hash (see the module documentation).
+///
+/// ```no_run
+/// use rcdk_core::image::ImageAsset;
+/// use rcdk_core::{RawResource, Stack};
+/// let image = ImageAsset::from_tarball("build/app.tar").unwrap();
+/// let task = RawResource::new("AWS::ECS::TaskDefinition")
+///     .prop("ContainerDefinitions", rcdk_core::Value::List(vec![]));
+/// let uri = image.image_uri(); // used in a container definition
+/// let stack = Stack::new("App").with("Image", image).with("Task", task);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageAsset {
+    def: ImageAssetDef,
+}
+
+impl ImageAsset {
+    fn new(def: ImageAssetDef) -> ImageAsset {
+        ImageAsset { def }
+    }
+
+    /// An image archive (an OCI layout tar or a `docker save` archive, made by any tool),
+    /// pushed as it is. Its hash is the SHA-256 of the file.
+    pub fn from_tarball(path: impl AsRef<Path>) -> Result<ImageAsset, ImageError> {
+        let path = path.as_ref().to_path_buf();
+        let meta = match fs::metadata(&path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(AssetError::Missing { path }.into())
+            }
+            Err(source) => return Err(AssetError::Read { path, source }.into()),
+        };
+        if !meta.is_file() {
+            return Err(ImageError::Invalid(format!(
+                "{} is not a file: give an image archive (an OCI layout tar or a `docker save` \
+                 archive)",
+                path.display()
+            )));
+        }
+        let hash = sha256_file(&path)?;
+        let display = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok(ImageAsset::new(ImageAssetDef {
+            node: NodeId::fresh(),
+            source: ImageAssetSource::Tarball { path },
+            hash,
+            display_name: Some(display),
+            problems: Vec::new(),
+        }))
+    }
+
+    /// An image made by `command` at publish time (run in the assembly directory; the last
+    /// line it prints names the image). `hash` (64 lower-case hex digits) identifies the
+    /// content: the caller hashes the command's inputs.
+    pub fn from_executable(
+        display_name: impl Into<String>,
+        hash: impl Into<String>,
+        command: Vec<String>,
+    ) -> Result<ImageAsset, ImageError> {
+        let hash = hash.into();
+        if command.is_empty() {
+            return Err(ImageError::Invalid(
+                "an executable image asset needs a command (program and arguments)".into(),
+            ));
+        }
+        if hash.len() != 64
+            || !hash
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
+            return Err(ImageError::Invalid(format!(
+                "image asset hash {hash:?} must be 64 lower-case hex digits (it becomes the \
+                 image tag and the asset id)"
+            )));
+        }
+        Ok(ImageAsset::new(ImageAssetDef {
+            node: NodeId::fresh(),
+            source: ImageAssetSource::Executable { command },
+            hash,
+            display_name: Some(display_name.into()),
+            problems: Vec::new(),
+        }))
+    }
+
+    /// Sets the name shown while publishing.
+    pub fn display_name(mut self, name: impl Into<String>) -> ImageAsset {
+        self.def.display_name = Some(name.into());
+        self
+    }
+
+    /// The content hash: the asset id and the image tag.
+    pub fn hash(&self) -> &str {
+        &self.def.hash
+    }
+
+    /// The source.
+    pub fn source(&self) -> &ImageAssetSource {
+        &self.def.source
+    }
+
+    /// The problems reported at synthesis.
+    pub fn problems(&self) -> &[String] {
+        &self.def.problems
+    }
+
+    /// The node id.
+    pub fn node(&self) -> NodeId {
+        self.def.node
+    }
+
+    /// The image URI: `Fn::Sub` of `${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/
+    /// cdk-<qualifier>-container-assets-${AWS::AccountId}-${AWS::Region}:<hash>`, with the
+    /// qualifier of the stack the asset is placed in.
+    pub fn image_uri(&self) -> Val<String> {
+        Val::from_value_unchecked(Value::func(Intrinsic::Ref {
+            target: Target::Node(self.def.node),
+            list: false,
+        }))
+    }
+
+    /// The ARN of the container-assets repository the image is pushed to (`Fn::Sub` on the
+    /// account and region): what an execution role needs pull permission on.
+    pub fn repository_arn(&self) -> Val<RepositoryArn> {
+        self.attribute(REPOSITORY_ARN_ATTRIBUTE)
+    }
+
+    /// The name of the container-assets repository the image is pushed to.
+    pub fn repository_name(&self) -> Val<RepositoryName> {
+        self.attribute(REPOSITORY_NAME_ATTRIBUTE)
+    }
+
+    fn attribute<K: ?Sized>(&self, attribute: &str) -> Val<K> {
+        Val::from_value_unchecked(Value::func(Intrinsic::GetAtt {
+            target: Target::Node(self.def.node),
+            attribute: attribute.to_string(),
+            list: false,
+        }))
+    }
+}
+
+impl Construct for ImageAsset {
+    fn construct_type(&self) -> &str {
+        "ImageAsset"
+    }
+    fn element(&self) -> Option<Element<'_>> {
+        Some(Element::ImageAsset(&self.def))
+    }
+    fn element_mut(&mut self) -> Option<ElementMut<'_>> {
+        Some(ElementMut::ImageAsset(&mut self.def))
+    }
+    fn annotations(&self) -> Vec<Annotation> {
+        self.def
+            .problems
+            .iter()
+            .map(|p| match p.strip_prefix("warning: ") {
+                Some(w) => Annotation::warning(w),
+                None => Annotation::error(p.clone()),
+            })
+            .collect()
+    }
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
+    }
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+        Some(self)
+    }
+}
+
+fn hash_file_entry(h: &mut Sha256, rel: &str, path: &Path) -> Result<(), AssetError> {
+    let bytes = fs::read(path).map_err(|source| AssetError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    h.update(rel.as_bytes());
+    h.update([0]);
+    h.update((bytes.len() as u64).to_le_bytes());
+    h.update(&bytes);
+    Ok(())
+}
+
+fn sha256_file(path: &Path) -> Result<String, AssetError> {
+    let err = |source| AssetError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = fs::File::open(path).map_err(err)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf).map_err(err)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(hex(&h.finalize()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinned_references() {
+        assert!(is_pinned_reference(DEFAULT_BASE_IMAGE));
+        assert!(is_pinned_reference("scratch"));
+        assert!(!is_pinned_reference("nginx:1.27"));
+        assert!(!is_pinned_reference("nginx@sha256:abc"));
+        assert!(!is_pinned_reference(&format!("@sha256:{}", "a".repeat(64))));
+        assert!(is_pinned_reference(&format!(
+            "127.0.0.1:5000/base@sha256:{}",
+            "0".repeat(64)
+        )));
+    }
+
+    #[test]
+    fn users() {
+        assert!(valid_user("65532:65532"));
+        assert!(valid_user("1000"));
+        assert!(!valid_user("nonroot"));
+        assert!(!valid_user("1000:"));
+    }
+}
