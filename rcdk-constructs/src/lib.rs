@@ -11,6 +11,7 @@
 //! | module | features |
 //! |---|---|
 //! | `iam` | `iam` |
+//! | `ecr` | `iam`, `ecr` |
 //! | `network` | `ec2`, `iam`, `logs` |
 //! | `storage` | `iam`, `dynamodb`, `logs`, `s3`, `secretsmanager`, `sqs`, `ssm` |
 //! | `data` | `network` and `storage` features, `rds`, `elasticache` |
@@ -52,6 +53,10 @@ mod json;
 #[cfg(all(feature = "ec2", feature = "iam", feature = "logs"))]
 pub mod network;
 pub mod pricing;
+
+// ECR repositories for the app's images, with typed lifecycle rules and grants.
+#[cfg(all(feature = "iam", feature = "ecr"))]
+pub mod ecr;
 
 // Service constructs: IAM roles and policies, storage (S3, SQS, DynamoDB, logs, secrets, SSM
 // parameters), the data tier (PostgreSQL, Redis), ECS on Fargate and application load balancers.

@@ -3,9 +3,8 @@
 //! a small Python / Node.js handler written into the template ([`Code::inline`]).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use rcdk_core::asset::{list_files, FileAsset};
+use rcdk_core::asset::FileAsset;
 use sha2::{Digest, Sha256};
 
 use crate::error::ConstructError;
@@ -56,9 +55,8 @@ pub(crate) enum CodeKind {
 pub(crate) struct CargoPackage {
     pub(crate) name: String,
     pub(crate) workspace_manifest: PathBuf,
-    /// Files whose bytes decide the build: the package's sources, its path dependencies'
-    /// sources, `Cargo.lock` and the workspace manifest (absolute paths, sorted).
-    inputs: Vec<(String, PathBuf)>,
+    /// The package as `cargo metadata` describes it: its inputs decide the hash.
+    package: rcdk_core::cargo::CargoPackage,
 }
 
 impl Code {
@@ -133,107 +131,12 @@ impl Code {
 
 impl CargoPackage {
     fn find(dir: &Path, name: &str) -> Result<CargoPackage, ConstructError> {
-        let err = |problem: String| ConstructError::InvalidCode { problem };
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let output = Command::new(&cargo)
-            .args([
-                "metadata",
-                "--no-deps",
-                "--format-version",
-                "1",
-                "--offline",
-            ])
-            .current_dir(dir)
-            .output()
-            .map_err(|e| {
-                err(format!(
-                    "cannot run `cargo metadata` to find package `{name}`: {e}"
-                ))
-            })?;
-        if !output.status.success() {
-            return Err(err(format!(
-                "`cargo metadata` in {} failed (is it inside a Cargo workspace?): {}",
-                dir.display(),
-                String::from_utf8_lossy(&output.stderr).trim()
-            )));
-        }
-        let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)
-            .map_err(|e| err(format!("cannot read `cargo metadata` output: {e}")))?;
-        let root = PathBuf::from(metadata["workspace_root"].as_str().unwrap_or("."));
-        let packages = metadata["packages"].as_array().cloned().unwrap_or_default();
-        let manifest_of = |package: &str| -> Option<PathBuf> {
-            packages
-                .iter()
-                .find(|p| p["name"].as_str() == Some(package))
-                .and_then(|p| p["manifest_path"].as_str())
-                .map(PathBuf::from)
-        };
-        if manifest_of(name).is_none() {
-            let mut known: Vec<&str> = packages.iter().filter_map(|p| p["name"].as_str()).collect();
-            known.sort_unstable();
-            return Err(err(format!(
-                "there is no package `{name}` in the workspace {}; its packages are: {}",
-                root.display(),
-                known.join(", ")
-            )));
-        }
-
-        // The package and, transitively, the workspace packages it depends on by path.
-        let mut pending = vec![name.to_string()];
-        let mut seen: Vec<String> = Vec::new();
-        let mut inputs: Vec<(String, PathBuf)> = Vec::new();
-        while let Some(current) = pending.pop() {
-            if seen.contains(&current) {
-                continue;
-            }
-            seen.push(current.clone());
-            let Some(manifest) = manifest_of(&current) else {
-                continue;
-            };
-            let package_dir = manifest.parent().unwrap_or(&root).to_path_buf();
-            // Build outputs and nested packages are not this package's sources.
-            let files = list_files(&package_dir, &["target".to_string(), ".*".to_string()])
-                .map_err(|e| err(e.to_string()))?;
-            let prefix = package_dir
-                .strip_prefix(&root)
-                .unwrap_or(&package_dir)
-                .to_string_lossy()
-                .replace('\\', "/");
-            for rel in files {
-                let key = if prefix.is_empty() {
-                    rel.clone()
-                } else {
-                    format!("{prefix}/{rel}")
-                };
-                inputs.push((key, package_dir.join(&rel)));
-            }
-            let package = packages
-                .iter()
-                .find(|p| p["name"].as_str() == Some(&current));
-            for dep in package
-                .and_then(|p| p["dependencies"].as_array())
-                .into_iter()
-                .flatten()
-            {
-                if dep.get("path").and_then(|p| p.as_str()).is_some() {
-                    if let Some(dep_name) = dep["name"].as_str() {
-                        pending.push(dep_name.to_string());
-                    }
-                }
-            }
-        }
-        for file in ["Cargo.toml", "Cargo.lock"] {
-            let path = root.join(file);
-            if path.is_file() {
-                inputs.push((file.to_string(), path));
-            }
-        }
-        inputs.sort();
-        inputs.dedup_by(|a, b| a.0 == b.0);
+        let package = rcdk_core::cargo::CargoPackage::find_in(dir, name)
+            .map_err(|e| ConstructError::InvalidCode { problem: e.0 })?;
         Ok(CargoPackage {
             name: name.to_string(),
-            workspace_manifest: root.join("Cargo.toml"),
-            inputs,
+            workspace_manifest: package.workspace_manifest(),
+            package,
         })
     }
 
@@ -246,15 +149,9 @@ impl CargoPackage {
         h.update([0]);
         h.update(arch.as_str().as_bytes());
         h.update([0]);
-        for (rel, path) in &self.inputs {
-            let bytes = std::fs::read(path).map_err(|e| ConstructError::InvalidCode {
-                problem: format!("cannot read {}: {e}", path.display()),
-            })?;
-            h.update(rel.as_bytes());
-            h.update([0]);
-            h.update((bytes.len() as u64).to_le_bytes());
-            h.update(&bytes);
-        }
+        self.package
+            .hash_inputs(&mut h)
+            .map_err(|e| ConstructError::InvalidCode { problem: e.0 })?;
         Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
     }
 
