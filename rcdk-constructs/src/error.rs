@@ -486,5 +486,12 @@ pub enum ConstructError {
         /// What is wrong and what to change.
         problem: String,
     },
+    /// A container image that cannot be made: an unknown Cargo package, a package without a
+    /// binary, a missing tarball or build context, a bad repository tag.
+    #[error("container image: {problem}")]
+    InvalidImage {
+        /// What is wrong and what to change.
+        problem: String,
+    },
     // ---- end of services section ----
 }

@@ -1,8 +1,11 @@
-//! Containers of a Fargate task: image (registry, ECR or SSM parameter), port, environment,
+//! Containers of a Fargate task: image (registry, ECR repository, SSM parameter, or built from
+//! the app's sources: a Cargo package, a Dockerfile, an image archive), port, environment,
 //! secrets from SSM Parameter Store and Secrets Manager, health check.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
+use rcdk_core::image::{CargoImage, DockerfileImage, ImageAsset, ImageRecipe};
 use rcdk_core::kind::{RepositoryArn, SecretArn};
 use rcdk_core::{fns, Val};
 
@@ -13,12 +16,31 @@ use crate::storage::{IParameter, ISecret};
 pub use td::UlimitName;
 
 /// Where a container image comes from. The execution role gets ECR pull permissions only for
-/// ECR images, scoped to the repository.
+/// ECR images, scoped to the repository (for images built from the app's sources: the
+/// environment's container-assets repository).
+///
+/// Images built from the app's sources are made at publish time (`cargo rcdk deploy`) and
+/// pushed with their content hash as tag; synthesis only hashes their sources:
+///
+/// ```no_run
+/// use rcdk_constructs::ecs::{Container, ContainerImage};
+/// // A package of this workspace, on the default distroless base, listening on 3000.
+/// let web = Container::new("web", ContainerImage::cargo_package("user-service")?)?.port(3000);
+/// // A Dockerfile built by `docker` (or `$CDK_DOCKER`).
+/// let worker = Container::new(
+///     "worker",
+///     ContainerImage::from_dockerfile("worker")?.build_arg("PROFILE", "release"),
+/// )?;
+/// // An image archive made by another tool.
+/// let batch = Container::new("batch", ContainerImage::from_tarball("build/batch.tar")?)?;
+/// # Ok::<(), rcdk_constructs::error::ConstructError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum ContainerImage {
     /// A public registry image such as `public.ecr.aws/nginx/nginx:1.27` or `nginx:1.27`.
     Registry(String),
-    /// An image of an ECR repository of this account and region.
+    /// An image of an ECR repository of this account and region, by name (see
+    /// [`ContainerImage::ecr`]; [`ContainerImage::repository`] takes the repository itself).
     Ecr {
         /// Repository name.
         repository: String,
@@ -33,6 +55,17 @@ pub enum ContainerImage {
         /// The ECR repository the URI points to, if any.
         ecr_repository: Option<String>,
     },
+    /// An image of an ECR repository, by tag or digest (see [`ContainerImage::repository`]).
+    Repository {
+        /// The repository URI.
+        uri: Val<String>,
+        /// The repository ARN (what the execution role may pull from).
+        arn: Val<RepositoryArn>,
+        /// Tag or `sha256:` digest.
+        tag: String,
+    },
+    /// An image made from the app's sources at publish time.
+    Asset(ImageRecipe),
 }
 
 impl ContainerImage {
@@ -41,12 +74,76 @@ impl ContainerImage {
         ContainerImage::Registry(image.to_string())
     }
 
-    /// An image of ECR repository `repository` in this account and region.
+    /// An image of ECR repository `repository` in this account and region, by name. Prefer
+    /// [`ContainerImage::repository`], which takes the repository (made in this app or
+    /// imported) and checks the tag.
     pub fn ecr(repository: &str, tag: &str) -> ContainerImage {
         ContainerImage::Ecr {
             repository: repository.to_string(),
             tag: tag.to_string(),
         }
+    }
+
+    /// An image of `repository` (an `ecr::Repository` of this app or an imported one) by tag or
+    /// `sha256:` digest; the execution role may pull from that repository only.
+    #[cfg(feature = "ecr")]
+    pub fn repository(
+        repository: &dyn crate::ecr::IRepository,
+        tag: &str,
+    ) -> Result<ContainerImage, ConstructError> {
+        if !valid_tag(tag) {
+            return Err(ConstructError::InvalidImage {
+                problem: format!(
+                    "`{tag}` is neither an image tag (1-128 letters, digits, `_`, `.` and `-`, \
+                     not starting with `.` or `-`) nor a digest (`sha256:` and 64 hex digits)"
+                ),
+            });
+        }
+        Ok(ContainerImage::Repository {
+            uri: repository.repository_uri(),
+            arn: repository.repository_arn(),
+            tag: tag.to_string(),
+        })
+    }
+
+    /// The binary of package `name` of this Cargo workspace, built for Linux at publish time
+    /// and put on a base image without a Docker daemon (see [`CargoImage`]: `.base(..)`,
+    /// `.scratch()`, `.bin(..)`, `.port(..)`, `.env(..)`, `.label(..)`, `.user(..)`,
+    /// `.arch(..)`). When it declares no port, the container's port is exposed. An unknown
+    /// package or one without a binary is an error now; a base image not named by digest is an
+    /// error of synthesis naming the container's path.
+    pub fn cargo_package(name: &str) -> Result<CargoImage, ConstructError> {
+        CargoImage::find(name).map_err(image_error)
+    }
+
+    /// As [`ContainerImage::cargo_package`], for the workspace that holds directory `dir`.
+    pub fn cargo_package_in(dir: &Path, name: &str) -> Result<CargoImage, ConstructError> {
+        CargoImage::find_in(dir, name).map_err(image_error)
+    }
+
+    /// An image built from the Dockerfile in `dir` (the build context) by the container CLI
+    /// at publish time (see [`DockerfileImage`]: `.build_arg(..)`, `.target(..)`,
+    /// `.platform(..)`, `.file(..)`, `.exclude(..)`).
+    pub fn from_dockerfile(dir: impl AsRef<Path>) -> Result<DockerfileImage, ConstructError> {
+        DockerfileImage::new(dir).map_err(image_error)
+    }
+
+    /// An image archive made by any tool (kaniko, buildah, nix, `docker save`): an OCI layout
+    /// tar or a `docker save` archive, pushed as it is.
+    pub fn from_tarball(path: impl AsRef<Path>) -> Result<ContainerImage, ConstructError> {
+        let path = path.as_ref();
+        if !path.is_file() {
+            return Err(ConstructError::InvalidImage {
+                problem: format!(
+                    "{} is not a file: give an image archive (an OCI layout tar or a `docker \
+                     save` archive)",
+                    path.display()
+                ),
+            });
+        }
+        Ok(ContainerImage::Asset(ImageRecipe::Tarball(
+            path.to_path_buf(),
+        )))
     }
 
     /// The image URI held by `parameter`, pulled from ECR repository `ecr_repository` if given.
@@ -84,11 +181,19 @@ impl ContainerImage {
                 Some(literal) => Val::from(format!("{{{{resolve:ssm:{literal}}}}}")),
                 None => fns::sub("{{resolve:ssm:${Name}}}", [("Name", name.clone())]),
             },
+            ContainerImage::Repository { uri, tag, .. } => {
+                let sep = if tag.starts_with("sha256:") { "@" } else { ":" };
+                fns::join("", vec![uri.clone(), Val::from(format!("{sep}{tag}"))])
+            }
+            // The service places the asset at build() and uses its URI (Container::asset);
+            // a definition is never made from an image that was not placed.
+            ContainerImage::Asset(_) => Val::from(""),
         }
     }
 
     pub(crate) fn ecr_repository_arn(&self) -> Option<Val<RepositoryArn>> {
         let repository = match self {
+            ContainerImage::Repository { arn, .. } => return Some(arn.clone()),
             ContainerImage::Ecr { repository, .. } => repository,
             ContainerImage::SsmParameter {
                 ecr_repository: Some(repository),
@@ -103,6 +208,38 @@ impl ContainerImage {
             .cast(),
         )
     }
+}
+
+impl From<CargoImage> for ContainerImage {
+    fn from(image: CargoImage) -> Self {
+        ContainerImage::Asset(ImageRecipe::Cargo(image))
+    }
+}
+
+impl From<DockerfileImage> for ContainerImage {
+    fn from(image: DockerfileImage) -> Self {
+        ContainerImage::Asset(ImageRecipe::Dockerfile(image))
+    }
+}
+
+fn image_error(e: rcdk_core::image::ImageError) -> ConstructError {
+    ConstructError::InvalidImage {
+        problem: e.to_string(),
+    }
+}
+
+/// An ECR tag (`[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`) or a `sha256:` digest.
+#[cfg_attr(not(feature = "ecr"), allow(dead_code))]
+fn valid_tag(tag: &str) -> bool {
+    if let Some(hex) = tag.strip_prefix("sha256:") {
+        return hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit());
+    }
+    let b = tag.as_bytes();
+    !b.is_empty()
+        && b.len() <= 128
+        && (b[0].is_ascii_alphanumeric() || b[0] == b'_')
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || b"._-".contains(c))
 }
 
 /// Where a secret environment variable comes from.
@@ -214,6 +351,8 @@ impl HealthCheck {
 pub struct Container {
     pub(crate) name: String,
     pub(crate) image: ContainerImage,
+    /// The image asset of an image built from the app's sources, placed by the service.
+    pub(crate) asset: Option<ImageAsset>,
     pub(crate) port: Option<u16>,
     environment: BTreeMap<String, Val<String>>,
     pub(crate) secrets: BTreeMap<String, SecretSource>,
@@ -228,8 +367,10 @@ pub struct Container {
 }
 
 impl Container {
-    /// A container `name` (letters, digits, `-`, `_`; at most 255) running `image`.
-    pub fn new(name: &str, image: ContainerImage) -> Result<Container, ConstructError> {
+    /// A container `name` (letters, digits, `-`, `_`; at most 255) running `image` (a
+    /// [`ContainerImage`], or a [`CargoImage`] / [`DockerfileImage`] being configured).
+    pub fn new(name: &str, image: impl Into<ContainerImage>) -> Result<Container, ConstructError> {
+        let image = image.into();
         if name.is_empty()
             || name.len() > 255
             || !name
@@ -246,6 +387,7 @@ impl Container {
         Ok(Container {
             name: name.to_string(),
             image,
+            asset: None,
             port: None,
             environment: BTreeMap::new(),
             secrets: BTreeMap::new(),
@@ -263,6 +405,16 @@ impl Container {
     /// The container's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The image.
+    pub fn image(&self) -> &ContainerImage {
+        &self.image
+    }
+
+    /// The image asset, for an image built from the app's sources once its service is built.
+    pub fn image_asset(&self) -> Option<&ImageAsset> {
+        self.asset.as_ref()
     }
 
     /// The command, replacing the image's `CMD` (each argument one item, no shell).
@@ -336,8 +488,11 @@ impl Container {
 
     /// The container definition, logging to `log_group` in the stack's region.
     pub(crate) fn definition(&self, log_group: Val<String>) -> td::ContainerDefinition {
-        let mut d = td::ContainerDefinition::new(self.name.as_str(), self.image.uri())
-            .essential(self.essential);
+        let uri = match &self.asset {
+            Some(asset) => asset.image_uri(),
+            None => self.image.uri(),
+        };
+        let mut d = td::ContainerDefinition::new(self.name.as_str(), uri).essential(self.essential);
         if let Some(port) = self.port {
             d.set_port_mappings([td::PortMapping::new()
                 .container_port(i64::from(port))

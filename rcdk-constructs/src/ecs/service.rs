@@ -1,12 +1,14 @@
 //! Fargate services: task definition, containers, roles, logs, security group, circuit
 //! breaker, autoscaling; the service runs in the VPC's private subnets without public IPs.
 
+use indexmap::IndexMap;
+use rcdk_core::image::{Arch, ImageAsset, ImageRecipe};
 use rcdk_core::kind::{ClusterArn, ClusterName, RoleArn, ServiceArn, SubnetId, TargetGroupArn};
 use rcdk_core::{NodeId, Resource, Val};
 use rcdk_macros::Construct;
 
 use super::cluster::{ICluster, StrategyItem};
-use super::container::{push_unique, Container};
+use super::container::{push_unique, Container, ContainerImage};
 use super::roles::ServiceRoles;
 use super::scaling::{AutoScaling, ServiceScaling};
 use super::size::FargateSize;
@@ -166,9 +168,10 @@ impl<'r> EcsServiceBuilder<'r> {
         self
     }
 
-    /// Builds the service.
-    pub fn build(self) -> Result<EcsService, ConstructError> {
-        let subnets = self.subnets?;
+    /// Builds the service. Images built from the app's sources are hashed now (their sources
+    /// are read; nothing is built) and become image assets of the service.
+    pub fn build(mut self) -> Result<EcsService, ConstructError> {
+        let subnets = std::mem::replace(&mut self.subnets, Ok(Vec::new()))?;
         let conflict = |problem: String| ConstructError::Conflict {
             construct: format!("EcsService `{}`", self.name),
             problem,
@@ -203,8 +206,13 @@ impl<'r> EcsServiceBuilder<'r> {
             ));
         }
 
+        let (images, arch) = place_images(&self.name, &mut self.containers)?;
         let logs = LogGroup::new().retention(self.retention);
         let mut repositories = Vec::new();
+        // All image assets of a stack go to one repository: its ARN once is enough.
+        if let Some(asset) = images.values().next() {
+            repositories.push(Val::<String>::from(asset.repository_arn()));
+        }
         let mut parameters = Vec::new();
         let mut secrets = Vec::new();
         for c in &self.containers {
@@ -255,7 +263,10 @@ impl<'r> EcsServiceBuilder<'r> {
             .memory(self.size.memory().to_string())
             .runtime_platform(
                 td::RuntimePlatform::new()
-                    .cpu_architecture(td::RuntimePlatformCpuArchitecture::X8664)
+                    .cpu_architecture(match arch {
+                        Arch::X86_64 => td::RuntimePlatformCpuArchitecture::X8664,
+                        Arch::Arm64 => td::RuntimePlatformCpuArchitecture::Arm64,
+                    })
                     .operating_system_family(td::RuntimePlatformOperatingSystemFamily::Linux),
             )
             .execution_role_arn(roles.execution_arn())
@@ -334,6 +345,7 @@ impl<'r> EcsServiceBuilder<'r> {
             security_group,
             resource,
             scaling,
+            images,
             name: self.name,
             containers: self.containers,
             log_group_name,
@@ -342,6 +354,48 @@ impl<'r> EcsServiceBuilder<'r> {
         service.depend_on_policies();
         Ok(service)
     }
+}
+
+/// Makes the image assets of the containers whose images are built from the app's sources (a
+/// Cargo image without a port of its own exposes the container's), and the instruction set the
+/// task runs on: that of its Cargo images (x86_64 when there are none; mixed is an error).
+fn place_images(
+    service: &str,
+    containers: &mut [Container],
+) -> Result<(IndexMap<String, ImageAsset>, Arch), ConstructError> {
+    let mut images = IndexMap::new();
+    let mut arch: Option<(Arch, String)> = None;
+    for c in containers.iter_mut() {
+        let ContainerImage::Asset(recipe) = &c.image else {
+            continue;
+        };
+        if let ImageRecipe::Cargo(image) = recipe {
+            match &arch {
+                Some((a, other)) if *a != image.architecture() => {
+                    return Err(ConstructError::Conflict {
+                        construct: format!("EcsService `{service}`"),
+                        problem: format!(
+                            "container `{}` is built for {} but container `{other}` for {}: a \
+                             task runs on one instruction set; give both the same .arch(..)",
+                            c.name,
+                            image.architecture().as_str(),
+                            a.as_str()
+                        ),
+                    });
+                }
+                Some(_) => {}
+                None => arch = Some((image.architecture(), c.name.clone())),
+            }
+        }
+        let asset = recipe
+            .asset(c.port)
+            .map_err(|e| ConstructError::InvalidImage {
+                problem: format!("container `{}` of service `{service}`: {e}", c.name),
+            })?;
+        c.asset = Some(asset.clone());
+        images.insert(format!("{}Image", c.name), asset);
+    }
+    Ok((images, arch.map(|(a, _)| a).unwrap_or_default()))
 }
 
 /// A Fargate service. Permissions granted to it (`bucket.grant_read(&mut service)`) go to its
@@ -356,6 +410,8 @@ pub struct EcsService {
     security_group: SecurityGroup,
     resource: cfn::Service,
     scaling: Option<ServiceScaling>,
+    /// Image assets of containers built from the app's sources, by `<container>Image`.
+    images: IndexMap<String, ImageAsset>,
     #[construct(skip)]
     name: String,
     #[construct(skip)]
