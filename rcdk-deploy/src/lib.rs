@@ -27,6 +27,7 @@ pub mod diff;
 mod environment;
 mod errors;
 mod events;
+pub mod image;
 mod output;
 pub mod package;
 mod plan;

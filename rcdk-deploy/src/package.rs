@@ -625,7 +625,12 @@ impl LambdaBuild {
     }
 
     /// Runs `cargo lambda build`; returns the path of the binary it left (named `bootstrap`).
-    fn run_cargo_lambda(&self, cargo_lambda: &Path, bin: &str, lambda_dir: &Path) -> Result<PathBuf> {
+    fn run_cargo_lambda(
+        &self,
+        cargo_lambda: &Path,
+        bin: &str,
+        lambda_dir: &Path,
+    ) -> Result<PathBuf> {
         let mut command = Command::new(cargo_lambda);
         command
             .arg("lambda")
