@@ -32,6 +32,7 @@ mod output;
 pub mod package;
 mod plan;
 mod publish;
+mod publish_images;
 mod request;
 mod review;
 mod session;

@@ -115,6 +115,9 @@ pub enum ImageError {
         /// Why it is refused.
         reason: String,
     },
+    /// The `executable` source of an image failed or printed nothing usable.
+    #[error("{0}")]
+    Executable(String),
     /// ECR credentials could not be obtained.
     #[error("ECR GetAuthorizationToken failed: {0}")]
     Ecr(String),
