@@ -753,10 +753,11 @@ impl ImageAssetDef {
 /// use rcdk_core::image::ImageAsset;
 /// use rcdk_core::{RawResource, Stack};
 /// let image = ImageAsset::from_tarball("build/app.tar").unwrap();
-/// let task = RawResource::new("AWS::ECS::TaskDefinition")
-///     .prop("ContainerDefinitions", rcdk_core::Value::List(vec![]));
-/// let uri = image.image_uri(); // used in a container definition
-/// let stack = Stack::new("App").with("Image", image).with("Task", task);
+/// // The URI where the image will be, for a resource that runs it.
+/// let current = RawResource::new("AWS::SSM::Parameter")
+///     .prop("Type", "String")
+///     .prop("Value", image.image_uri());
+/// let stack = Stack::new("App").with("Image", image).with("Current", current);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageAsset {
