@@ -578,8 +578,7 @@ fn lambda_functions_from_images_have_an_image_uri_and_no_runtime_or_handler() {
     let refused = Function::builder(Code::from_image(image))
         .runtime(Runtime::ProvidedAl2023)
         .build()
-        .err()
-        .expect("an image function has no runtime");
+        .expect_err("an image function has no runtime");
     assert!(
         refused.to_string().contains("no runtime or handler"),
         "{refused}"
