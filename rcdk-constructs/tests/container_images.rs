@@ -549,3 +549,44 @@ fn repository_and_image_backed_service_lint_clean() {
         panic!("{e}");
     }
 }
+
+#[test]
+fn lambda_functions_from_images_have_an_image_uri_and_no_runtime_or_handler() {
+    use rcdk_constructs::lambda::{Code, Function, Runtime};
+    let ws = package(false);
+    let image = ContainerImage::cargo_package_in(ws.path(), "tiny-svc").unwrap();
+    let function = Function::builder(Code::from_image(image.clone()))
+        .arm64()
+        .build()
+        .unwrap();
+    let hash = function.image_asset().unwrap().hash().to_string();
+    let assembly = synth(Stack::new("Test").with("Fn", function));
+    let t = template(&assembly);
+    let found = t.find_resources("AWS::Lambda::Function", Match::any_value());
+    let props = &found[0].1["Properties"];
+    assert_eq!(props["PackageType"], "Image");
+    assert_eq!(props["Code"], json!({"ImageUri": image_uri(&hash)}));
+    assert!(props.get("Runtime").is_none() && props.get("Handler").is_none());
+    assert_eq!(props["Architectures"], json!(["arm64"]));
+    let (_, entry) = only_image(&assembly);
+    let command = entry.source.executable.unwrap();
+    let i = command.iter().position(|a| a == "--base").unwrap();
+    assert_eq!(command[i + 1], rcdk_core::image::LAMBDA_BASE_IMAGE);
+    let i = command.iter().position(|a| a == "--arch").unwrap();
+    assert_eq!(command[i + 1], "arm64");
+
+    let refused = Function::builder(Code::from_image(image))
+        .runtime(Runtime::ProvidedAl2023)
+        .build()
+        .expect_err("an image function has no runtime");
+    assert!(
+        refused.to_string().contains("no runtime or handler"),
+        "{refused}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    assembly.write(dir.path()).unwrap();
+    let templates = vec![dir.path().join("Test.template.json")];
+    if let Err(e) = rcdk_testkit::lint::cfn_lint(&templates) {
+        panic!("{e}");
+    }
+}

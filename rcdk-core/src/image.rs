@@ -49,6 +49,12 @@ use crate::value::{Intrinsic, Target, Val, Value};
 /// the same inputs always give the same image.
 pub const DEFAULT_BASE_IMAGE: &str = "gcr.io/distroless/cc-debian12:nonroot@sha256:9dac0a79194e45a7da0158a9c6da57b217585af0786db3845d1f0ec1a0dd182f";
 
+/// The base image for Lambda functions built from a Cargo package (`lambda::Code::from_image`
+/// in the constructs): AWS's `provided.al2023` image, by its multi-platform index digest as
+/// published in public repositories (refresh with `skopeo inspect --raw
+/// docker://public.ecr.aws/lambda/provided:al2023` and take the digest of the index).
+pub const LAMBDA_BASE_IMAGE: &str = "public.ecr.aws/lambda/provided:al2023@sha256:c6a2e7cb103884b785ebce3ce826c7cfd68e9843d8d5e6773a53e902ced83a19";
+
 /// The base reference for no base image at all (static binaries only).
 pub const SCRATCH: &str = "scratch";
 
@@ -238,6 +244,11 @@ impl CargoImage {
     pub fn arch(mut self, arch: Arch) -> CargoImage {
         self.arch = arch;
         self
+    }
+
+    /// The base reference.
+    pub fn base_reference(&self) -> &str {
+        &self.base
     }
 
     /// The package.
@@ -753,10 +764,11 @@ impl ImageAssetDef {
 /// use rcdk_core::image::ImageAsset;
 /// use rcdk_core::{RawResource, Stack};
 /// let image = ImageAsset::from_tarball("build/app.tar").unwrap();
-/// let task = RawResource::new("AWS::ECS::TaskDefinition")
-///     .prop("ContainerDefinitions", rcdk_core::Value::List(vec![]));
-/// let uri = image.image_uri(); // used in a container definition
-/// let stack = Stack::new("App").with("Image", image).with("Task", task);
+/// // The URI where the image will be, for a resource that runs it.
+/// let current = RawResource::new("AWS::SSM::Parameter")
+///     .prop("Type", "String")
+///     .prop("Value", image.image_uri());
+/// let stack = Stack::new("App").with("Image", image).with("Current", current);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageAsset {

@@ -1,10 +1,12 @@
 //! Where a function's code comes from: a directory or zip of the user's ([`Code::from_asset`]),
-//! a Rust package of the user's workspace built with cargo-lambda ([`Code::cargo_package`]), or
-//! a small Python / Node.js handler written into the template ([`Code::inline`]).
+//! a Rust package of the user's workspace built with cargo-lambda ([`Code::cargo_package`]), a
+//! small Python / Node.js handler written into the template ([`Code::inline`]), or a container
+//! image built from the app's sources ([`Code::from_image`]).
 
 use std::path::{Path, PathBuf};
 
 use rcdk_core::asset::FileAsset;
+use rcdk_core::image::{ImageRecipe, DEFAULT_BASE_IMAGE, LAMBDA_BASE_IMAGE};
 use sha2::{Digest, Sha256};
 
 use crate::error::ConstructError;
@@ -48,6 +50,7 @@ pub(crate) enum CodeKind {
     Asset(FileAsset),
     Cargo(CargoPackage),
     Inline(String),
+    Image(ImageRecipe),
 }
 
 /// A package of the user's Cargo workspace, found with `cargo metadata`.
@@ -103,6 +106,23 @@ impl Code {
         Ok(Code {
             kind: CodeKind::Cargo(package),
         })
+    }
+
+    /// A container image (`PackageType: Image`) made at publish time and pushed to the
+    /// environment's container-assets repository: a Cargo package
+    /// (`rcdk_core::image::CargoImage`, built for the function's architecture, on
+    /// [`LAMBDA_BASE_IMAGE`] unless another base is given), a Dockerfile directory or an image
+    /// archive. The image's entrypoint is the handler: the function has no runtime or handler.
+    pub fn from_image(image: impl Into<ImageRecipe>) -> Code {
+        let recipe = match image.into() {
+            ImageRecipe::Cargo(cargo) if cargo.base_reference() == DEFAULT_BASE_IMAGE => {
+                ImageRecipe::Cargo(cargo.base(LAMBDA_BASE_IMAGE))
+            }
+            other => other,
+        };
+        Code {
+            kind: CodeKind::Image(recipe),
+        }
     }
 
     /// Python or Node.js source written into the template (`Code.ZipFile`; CloudFormation

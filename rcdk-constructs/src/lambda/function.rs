@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use indexmap::IndexMap;
 use rcdk_core::asset::FileAsset;
 use rcdk_core::construct::{Child, ChildMut, ConstructField};
+use rcdk_core::image::{Arch, ImageAsset, ImageRecipe};
 use rcdk_core::kind::{FunctionArn, SecurityGroupId, SubnetId, VpcId};
 use rcdk_core::{fns, Resource, Val, Value};
 use rcdk_macros::Construct;
@@ -200,6 +201,8 @@ pub struct Function<P: Placement = NoVpc> {
     logs: LogGroup,
     #[construct(id = "Code")]
     asset: Option<FileAsset>,
+    #[construct(id = "Image")]
+    image: Option<ImageAsset>,
     #[construct(id = "DeadLetterQueue")]
     dead_letters: Option<Queue>,
     placement: P,
@@ -360,7 +363,8 @@ impl<P: Placement> FunctionBuilder<P> {
         self
     }
 
-    fn check(&self) -> Result<(Runtime, String), ConstructError> {
+    /// Checks the settings; the runtime and handler (none for an image).
+    fn check(&self) -> Result<Option<(Runtime, String)>, ConstructError> {
         if !MEMORY_RANGE_MB.contains(&self.memory_mb) {
             return Err(ConstructError::OutOfRange {
                 construct: "Function",
@@ -414,15 +418,25 @@ impl<P: Placement> FunctionBuilder<P> {
                         "a Rust package's handler is `bootstrap`; remove .handler(..)",
                     ));
                 }
-                Ok((Runtime::ProvidedAl2023, "bootstrap".into()))
+                Ok(Some((Runtime::ProvidedAl2023, "bootstrap".into())))
+            }
+            CodeKind::Image(_) => {
+                if self.runtime.is_some() || self.handler.is_some() {
+                    return Err(conflict(
+                        "a function from a container image has no runtime or handler (the \
+                         image's entrypoint is the handler); remove .runtime(..) and \
+                         .handler(..)",
+                    ));
+                }
+                Ok(None)
             }
             CodeKind::Inline(_) => match self.runtime {
-                Some(r) if r.takes_inline_code() => Ok((
+                Some(r) if r.takes_inline_code() => Ok(Some((
                     r,
                     self.handler
                         .clone()
                         .unwrap_or_else(|| "index.handler".into()),
-                )),
+                ))),
                 Some(_) => Err(conflict(
                     "inline code is for Python and Node.js runtimes; use Code::cargo_package or \
                      Code::from_asset for provided.al2023",
@@ -432,7 +446,7 @@ impl<P: Placement> FunctionBuilder<P> {
                 )),
             },
             CodeKind::Asset(_) => match (self.runtime, &self.handler) {
-                (Some(r), Some(h)) => Ok((r, h.clone())),
+                (Some(r), Some(h)) => Ok(Some((r, h.clone()))),
                 _ => Err(conflict(
                     "code from an asset needs .runtime(..) and .handler(..)",
                 )),
@@ -440,10 +454,29 @@ impl<P: Placement> FunctionBuilder<P> {
         }
     }
 
+    /// The image asset of an image function; a Cargo image is built for the function's
+    /// architecture.
+    fn image_asset(&self, recipe: &ImageRecipe) -> Result<ImageAsset, ConstructError> {
+        let recipe = match recipe {
+            ImageRecipe::Cargo(cargo) => {
+                ImageRecipe::Cargo(cargo.clone().arch(match self.architecture {
+                    Architecture::X86_64 => Arch::X86_64,
+                    Architecture::Arm64 => Arch::Arm64,
+                }))
+            }
+            other => other.clone(),
+        };
+        recipe
+            .asset(None)
+            .map_err(|e| ConstructError::InvalidImage {
+                problem: format!("Function code: {e}"),
+            })
+    }
+
     /// Checks the settings and builds the function: memory, timeout, environment names,
     /// runtime and handler for the kind of code, the VPC placement.
     pub fn build(self) -> Result<Function<P>, ConstructError> {
-        let (runtime, handler) = self.check()?;
+        let runtime_handler = self.check()?;
         let subnets = match &self.vpc {
             Some(spec) => Some(spec.subnets.clone()?),
             None => None,
@@ -476,10 +509,20 @@ impl<P: Placement> FunctionBuilder<P> {
             queue.grant_send(&mut role);
         }
 
+        let image = match &self.code.kind {
+            CodeKind::Image(recipe) => Some(self.image_asset(recipe)?),
+            _ => None,
+        };
         let (asset, code) = match &self.code.kind {
             CodeKind::Asset(asset) => (Some(asset.clone()), None),
             CodeKind::Cargo(package) => (Some(package.asset(self.architecture)?), None),
             CodeKind::Inline(source) => (None, Some(f::Code::new().zip_file(source.as_str()))),
+            CodeKind::Image(_) => (
+                None,
+                image
+                    .as_ref()
+                    .map(|i| f::Code::new().image_uri(i.image_uri())),
+            ),
         };
         let code = match (&asset, code) {
             (Some(asset), _) => f::Code::new()
@@ -494,9 +537,12 @@ impl<P: Placement> FunctionBuilder<P> {
             Architecture::Arm64 => f::Architectures::Arm64,
         };
         let log_group_name: Val<String> = logs.log_group_name().into();
-        let mut resource = cfn::Function::new(code, role.arn())
-            .runtime(runtime.cfn())
-            .handler(handler)
+        let mut resource = cfn::Function::new(code, role.arn());
+        resource = match runtime_handler {
+            Some((runtime, handler)) => resource.runtime(runtime.cfn()).handler(handler),
+            None => resource.package_type(f::PackageType::Image),
+        };
+        let mut resource = resource
             .memory_size(i64::from(self.memory_mb))
             .timeout(i64::from(self.timeout_seconds))
             .architectures(vec![architecture])
@@ -553,6 +599,7 @@ impl<P: Placement> FunctionBuilder<P> {
             role,
             logs,
             asset,
+            image,
             dead_letters,
             placement,
             resource,
@@ -594,6 +641,11 @@ impl<P: Placement> Function<P> {
     /// The dead-letter queue, when asked for.
     pub fn dead_letter_queue(&self) -> Option<&Queue> {
         self.dead_letters.as_ref()
+    }
+
+    /// The code's image asset (functions from a container image only).
+    pub fn image_asset(&self) -> Option<&ImageAsset> {
+        self.image.as_ref()
     }
 
     /// The code's file asset (none for inline code).
