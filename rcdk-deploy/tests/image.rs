@@ -48,7 +48,8 @@ fn preflight() -> Preflight {
 
 /// A deployer whose ECR login comes from moto and whose pushes go to `registry`.
 fn deployer(moto: &MotoServer, endpoint: Option<String>) -> (Deploy, Captured) {
-    let (deploy, captured) = common::deployer(common::clients(&moto.endpoint_url()), Confirm::yes());
+    let (deploy, captured) =
+        common::deployer(common::clients(&moto.endpoint_url()), Confirm::yes());
     (deploy.with_ecr_registry_endpoint(endpoint), captured)
 }
 
@@ -124,7 +125,10 @@ async fn assemble_into(base: Option<&str>, cache: &BlobCache, work: &Path, out: 
 fn file_in_last_layer(registry: &Registry, image: &str, path: &str) -> (Vec<u8>, u32) {
     let copy = tempfile::tempdir().unwrap();
     let layout = copy.path().join("layout");
-    registry.skopeo().copy_to_oci_layout(image, &layout).unwrap();
+    registry
+        .skopeo()
+        .copy_to_oci_layout(image, &layout)
+        .unwrap();
     let local = read_image(&layout, copy.path()).unwrap();
     let layer = std::fs::read(&local.layers.last().unwrap().path).unwrap();
     let mut tar = Vec::new();
@@ -159,7 +163,13 @@ async fn an_assembled_image_is_pushed_once_and_skopeo_sees_it() {
     // The same inputs give the same digest, from a warm cache and from a cold one.
     let again = assemble_into(Some(&base), &cache, dir.path(), &dir.path().join("again")).await;
     let cold = BlobCache::at(dir.path().join("cold"));
-    let from_cold = assemble_into(Some(&base), &cold, dir.path(), &dir.path().join("cold-image")).await;
+    let from_cold = assemble_into(
+        Some(&base),
+        &cold,
+        dir.path(),
+        &dir.path().join("cold-image"),
+    )
+    .await;
     assert_eq!(digest, again);
     assert_eq!(digest, from_cold);
 
@@ -182,8 +192,15 @@ async fn an_assembled_image_is_pushed_once_and_skopeo_sees_it() {
     let skopeo = registry.skopeo();
     assert_eq!(skopeo.digest(&uri).unwrap(), digest);
     let manifest = skopeo.inspect_manifest(&uri).unwrap();
-    assert_eq!(manifest["mediaType"], "application/vnd.oci.image.manifest.v1+json");
-    assert_eq!(manifest["layers"].as_array().unwrap().len(), 2, "base layer + binary layer");
+    assert_eq!(
+        manifest["mediaType"],
+        "application/vnd.oci.image.manifest.v1+json"
+    );
+    assert_eq!(
+        manifest["layers"].as_array().unwrap().len(),
+        2,
+        "base layer + binary layer"
+    );
     let config = skopeo.inspect_config(&uri).unwrap();
     assert_eq!(config["architecture"], "amd64");
     assert_eq!(config["os"], "linux");
@@ -195,7 +212,10 @@ async fn an_assembled_image_is_pushed_once_and_skopeo_sees_it() {
         config["config"]["Env"],
         json!([BASE_PATH_ENV, "RUST_LOG=info"])
     );
-    assert_eq!(config["config"]["Labels"]["org.opencontainers.image.title"], "svc");
+    assert_eq!(
+        config["config"]["Labels"]["org.opencontainers.image.title"],
+        "svc"
+    );
     let (bytes, mode) = file_in_last_layer(&registry, &uri, "app/svc");
     assert_eq!(bytes, BINARY);
     assert_eq!(mode, 0o755);
@@ -229,7 +249,9 @@ async fn base_images_must_exist_and_have_the_platform() {
         .index()
         .push(&registry, "armbase")
         .unwrap();
-    let e = fetch_base(&arm_only, Arch::X86_64, &cache).await.unwrap_err();
+    let e = fetch_base(&arm_only, Arch::X86_64, &cache)
+        .await
+        .unwrap_err();
     assert!(matches!(e, ImageError::NoPlatform { .. }), "{e}");
     assert!(e.to_string().contains("it has: linux/arm64"), "{e}");
     // The platform that is there is picked out of the index.
@@ -237,7 +259,9 @@ async fn base_images_must_exist_and_have_the_platform() {
     assert_eq!(parts.config["architecture"], "arm64");
 
     let missing = format!("{}/base@sha256:{}", registry.host(), "0".repeat(64));
-    let e = fetch_base(&missing, Arch::X86_64, &cache).await.unwrap_err();
+    let e = fetch_base(&missing, Arch::X86_64, &cache)
+        .await
+        .unwrap_err();
     assert!(matches!(e, ImageError::BaseFetch { .. }), "{e}");
     let e = format!("{}/base:latest", registry.host())
         .parse::<BaseImage>()
@@ -261,7 +285,13 @@ async fn assert_refused(registry: &Registry, check_absent: impl Fn(&str)) {
         .unwrap_err();
     let text = e.to_string();
     assert!(
-        matches!(&e, Error::Image { source: ImageError::PushRefused { .. } | ImageError::Registry { .. }, .. }),
+        matches!(
+            &e,
+            Error::Image {
+                source: ImageError::PushRefused { .. } | ImageError::Registry { .. },
+                ..
+            }
+        ),
         "{text}"
     );
     assert!(text.contains("nothing was deployed"), "{text}");
@@ -273,7 +303,10 @@ async fn assert_refused(registry: &Registry, check_absent: impl Fn(&str)) {
 async fn a_read_only_registry_refuses_cleanly() {
     let registry = Registry::builder().read_only().start().unwrap();
     assert_refused(&registry, |image| {
-        assert!(registry.skopeo().inspect_raw(image).is_err(), "{image} exists");
+        assert!(
+            registry.skopeo().inspect_raw(image).is_err(),
+            "{image} exists"
+        );
     })
     .await;
     let path = format!("/v2/{RESOLVED_REPOSITORY}/manifests/{}", hash(2));
@@ -282,10 +315,16 @@ async fn a_read_only_registry_refuses_cleanly() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_registry_refusing_the_credentials_gets_no_manifest() {
-    let registry = Registry::builder().htpasswd("pusher", "secret").start().unwrap();
+    let registry = Registry::builder()
+        .htpasswd("pusher", "secret")
+        .start()
+        .unwrap();
     assert_refused(&registry, |image| {
         // With the registry's real credentials: the tag is not there.
-        assert!(registry.skopeo().inspect_raw(image).is_err(), "{image} exists");
+        assert!(
+            registry.skopeo().inspect_raw(image).is_err(),
+            "{image} exists"
+        );
     })
     .await;
 }
@@ -312,7 +351,9 @@ fn docker_archive(out: &Path) {
     header.set_size(6);
     header.set_mode(0o644);
     header.set_mtime(0);
-    layer.append_data(&mut header, "hello.txt", &b"hello\n"[..]).unwrap();
+    layer
+        .append_data(&mut header, "hello.txt", &b"hello\n"[..])
+        .unwrap();
     let layer = layer.into_inner().unwrap();
     let diff_id = format!("sha256:{}", rcdk_deploy::sha256_hex(&layer));
     let config = json!({
@@ -363,7 +404,10 @@ async fn tarballs_are_pushed_as_they_are() {
         dir.path(),
         &[
             (oci_id.clone(), printing("image-oci.tar")),
-            (docker_id.clone(), printing(&docker_tar.display().to_string())),
+            (
+                docker_id.clone(),
+                printing(&docker_tar.display().to_string()),
+            ),
         ],
     );
     let (deploy, captured) = deployer(&moto, Some(registry.endpoint()));
@@ -459,7 +503,10 @@ async fn dockerfiles_go_through_the_container_cli() {
             ctx = context.display()
         )
     );
-    assert!(lines[1].starts_with("save --output ") && lines[1].ends_with(&tag), "{calls}");
+    assert!(
+        lines[1].starts_with("save --output ") && lines[1].ends_with(&tag),
+        "{calls}"
+    );
     let uri = format!("{}/{RESOLVED_REPOSITORY}:{id}", registry.host());
     assert_eq!(
         registry.skopeo().inspect_config(&uri).unwrap()["config"]["Entrypoint"],

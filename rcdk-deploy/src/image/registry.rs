@@ -125,6 +125,11 @@ impl Registry {
         {
             Ok(_) => Ok(true),
             Err(e) if is_not_found(&e) => Ok(false),
+            Err(e) if is_refusal(&e) => Err(ImageError::PushRefused {
+                registry: self.host.clone(),
+                repository: repository.to_string(),
+                message: describe(&e),
+            }),
             Err(e) => Err(self.error(&format!("HEAD manifest {repository}:{tag}"), e)),
         }
     }
