@@ -513,3 +513,50 @@ async fn dockerfiles_go_through_the_container_cli() {
         json!(["/hello"])
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn large_layers_are_uploaded_in_chunks() {
+    let registry = registry();
+    let moto = moto();
+    let dir = tempfile::tempdir().unwrap();
+    let cache = BlobCache::at(dir.path().join("cache"));
+    // 6 MB that gzip cannot shrink: over the one-request limit, so it goes in chunks.
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let binary: Vec<u8> = (0..6 * 1024 * 1024)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    let bin = dir.path().join("big");
+    std::fs::write(&bin, &binary).unwrap();
+    let id = hash(8);
+    let layout = format!("asset.{id}.image");
+    let assembled = assemble(
+        None,
+        &cache,
+        &bin,
+        "svc",
+        &settings(),
+        &dir.path().join(&layout),
+    )
+    .unwrap();
+    let image = read_image(&assembled.dir, dir.path()).unwrap();
+    assert!(image.layers[0].size > rcdk_deploy::image::MONOLITHIC_LIMIT);
+
+    let assembly = image_assembly(dir.path(), &[(id.clone(), printing(&layout))]);
+    let (deploy, captured) = deployer(&moto, Some(registry.endpoint()));
+    let started = std::time::Instant::now();
+    let report = deploy.publish(&assembly, &[], &preflight()).await.unwrap();
+    eprintln!("push of a 6 MB layer in chunks: {:?}", started.elapsed());
+    assert_eq!(report.images_pushed.len(), 1, "{}", captured.text());
+    let uri = format!("{}/{RESOLVED_REPOSITORY}:{id}", registry.host());
+    assert_eq!(
+        registry.skopeo().digest(&uri).unwrap(),
+        assembled.manifest_digest
+    );
+    let (bytes, _) = file_in_last_layer(&registry, &uri, "app/svc");
+    assert!(bytes == binary, "the binary came back changed");
+}
