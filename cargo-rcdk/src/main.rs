@@ -301,6 +301,17 @@ fn package_image(top: &ArgMatches, sub: &ArgMatches) -> Result<PathBuf, String> 
     let hash = image::parse_hash(sub.get_one::<String>("hash").map_or("", String::as_str))
         .map_err(|e| e.to_string())?;
     if let Some(tarball) = sub.get_one::<PathBuf>("tarball") {
+        // A staged tarball is named by the SHA-256 of its bytes: a different file is not the
+        // one synthesis hashed.
+        if tarball.is_file() {
+            let digest = image::file_digest(tarball).map_err(|e| e.to_string())?;
+            if digest.strip_prefix("sha256:") != Some(hash.as_str()) {
+                return Err(format!(
+                    "{} no longer matches its hash {hash} (it was changed after synthesis); synthesize again",
+                    tarball.display()
+                ));
+            }
+        }
         return image::check_tarball(tarball).map_err(|e| e.to_string());
     }
     let package = top

@@ -80,14 +80,63 @@ fn hash(n: u8) -> String {
 fn tarball_mode_checks_and_prints_the_path() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("junk.tar"), "not an image").unwrap();
+    let junk_hash = rcdk_deploy::sha256_hex(b"not an image");
     let out = cargo_rcdk(
         dir.path(),
-        &["package-image", "--tarball", "junk.tar", "--hash", &hash(1)],
+        &[
+            "package-image",
+            "--tarball",
+            "junk.tar",
+            "--hash",
+            &junk_hash,
+        ],
         &[],
     );
     assert!(!out.status.success(), "{}", transcript(&out));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("junk.tar"),
+        "{}",
+        transcript(&out)
+    );
+    // A real image tarball: an OCI layout (a scratch image) in a tar, named by its hash.
+    let layout = dir.path().join("layout");
+    let bin = dir.path().join("svc");
+    std::fs::write(&bin, "binary").unwrap();
+    rcdk_deploy::image::assemble(
+        None,
+        &rcdk_deploy::image::BlobCache::at(dir.path().join("cache")),
+        &bin,
+        "svc",
+        &rcdk_deploy::image::ImageSettings::default(),
+        &layout,
+    )
+    .unwrap();
+    let tar_path = dir.path().join("image.tar");
+    let mut builder = tar::Builder::new(std::fs::File::create(&tar_path).unwrap());
+    builder.append_dir_all(".", &layout).unwrap();
+    builder.finish().unwrap();
+    drop(builder);
+    let sha = rcdk_deploy::sha256_hex(&std::fs::read(&tar_path).unwrap());
+    let staged = format!("asset.{sha}.tar");
+    std::fs::rename(&tar_path, dir.path().join(&staged)).unwrap();
+    let out = cargo_rcdk(
+        dir.path(),
+        &["package-image", "--tarball", &staged, "--hash", &sha],
+        &[],
+    );
+    assert!(out.status.success(), "{}", transcript(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().last(),
+        Some(staged.as_str())
+    );
+    // The same file under another hash: changed after synthesis.
+    let out = cargo_rcdk(
+        dir.path(),
+        &["package-image", "--tarball", &staged, "--hash", &hash(9)],
+        &[],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("synthesize again"),
         "{}",
         transcript(&out)
     );

@@ -35,7 +35,7 @@ pub use docker::ContainerCli;
 pub use ecr::{login as ecr_login, parse_registry_endpoint, EcrLogin, REGISTRY_ENDPOINT_ENV};
 pub use error::{ImageError, Result};
 pub use layer::{binary_layer, LayerBlob, APP_DIR};
-pub use layout::{media_type, read_image, write_layout, LocalBlob, LocalImage};
+pub use layout::{file_digest, media_type, read_image, write_layout, LocalBlob, LocalImage};
 pub use oci_client::secrets::RegistryAuth;
 pub use registry::{
     fetch_base, is_loopback_host, BaseParts, PushOutcome, Registry, MONOLITHIC_LIMIT,

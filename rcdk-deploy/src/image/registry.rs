@@ -318,7 +318,16 @@ pub(crate) fn describe(e: &OciDistributionError) -> String {
                 .iter()
                 .map(|e| format!("{:?}: {}", e.code, e.message))
                 .collect();
-            format!("{} ({url})", errors.join("; "))
+            let hint = if envelope
+                .errors
+                .iter()
+                .any(|e| e.code == OciErrorCode::NameUnknown)
+            {
+                " — the repository does not exist: bootstrap the environment (`cargo rcdk bootstrap`) or create the repository"
+            } else {
+                ""
+            };
+            format!("{} ({url}){hint}", errors.join("; "))
         }
         OciDistributionError::RequestError(r) => {
             let mut text = r.to_string();
