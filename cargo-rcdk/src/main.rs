@@ -301,6 +301,17 @@ fn package_image(top: &ArgMatches, sub: &ArgMatches) -> Result<PathBuf, String> 
     let hash = image::parse_hash(sub.get_one::<String>("hash").map_or("", String::as_str))
         .map_err(|e| e.to_string())?;
     if let Some(tarball) = sub.get_one::<PathBuf>("tarball") {
+        // A staged tarball is named by the SHA-256 of its bytes: a different file is not the
+        // one synthesis hashed.
+        if tarball.is_file() {
+            let digest = image::file_digest(tarball).map_err(|e| e.to_string())?;
+            if digest.strip_prefix("sha256:") != Some(hash.as_str()) {
+                return Err(format!(
+                    "{} no longer matches its hash {hash} (it was changed after synthesis); synthesize again",
+                    tarball.display()
+                ));
+            }
+        }
         return image::check_tarball(tarball).map_err(|e| e.to_string());
     }
     let package = top
@@ -354,8 +365,7 @@ fn package_image(top: &ArgMatches, sub: &ArgMatches) -> Result<PathBuf, String> 
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    let started = std::time::Instant::now();
-    let assembled = runtime
+    let packaged = runtime
         .block_on(image::package_image(
             &spec,
             std::path::Path::new("."),
@@ -363,10 +373,13 @@ fn package_image(top: &ArgMatches, sub: &ArgMatches) -> Result<PathBuf, String> 
         ))
         .map_err(|e| e.to_string())?;
     eprintln!(
-        "image of {}: {} in {:.1}s",
+        "image of {}: {} (base {:.2}s, cargo lambda build {:.1}s, {:.1} MB binary assembled in {:.2}s)",
         spec.package,
-        assembled.manifest_digest,
-        started.elapsed().as_secs_f64()
+        packaged.image.manifest_digest,
+        packaged.base_time.as_secs_f64(),
+        packaged.build_time.as_secs_f64(),
+        packaged.binary_bytes as f64 / 1e6,
+        packaged.assemble_time.as_secs_f64()
     );
     Ok(PathBuf::from(image::layout_dir_name(&spec.hash)))
 }

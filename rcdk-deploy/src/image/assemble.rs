@@ -27,6 +27,21 @@ pub struct Assembled {
     pub manifest_digest: String,
 }
 
+/// What [`package_image`] did, with the time of each step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackagedImage {
+    /// The image written.
+    pub image: Assembled,
+    /// The size of the binary.
+    pub binary_bytes: u64,
+    /// Fetching the base (or reading it from the cache).
+    pub base_time: std::time::Duration,
+    /// The cargo-lambda build.
+    pub build_time: std::time::Duration,
+    /// Layer, config, manifest and layout.
+    pub assemble_time: std::time::Duration,
+}
+
 /// Assembles the image of `binary` (installed as `/app/<bin_name>`) on `base` (`None`:
 /// scratch; its blobs in `cache`) with `settings`, into the OCI image layout `out`.
 pub fn assemble(
@@ -213,7 +228,8 @@ pub async fn package_image(
     spec: &PackageImageSpec,
     out_dir: &Path,
     cache: &BlobCache,
-) -> Result<Assembled> {
+) -> Result<PackagedImage> {
+    let started = std::time::Instant::now();
     // The base first: a wrong reference fails in a second, not after a release build.
     let base = match &spec.base {
         BaseImage::Scratch => None,
@@ -221,6 +237,8 @@ pub async fn package_image(
             Some(fetch_base(reference, spec.settings.arch, cache).await?)
         }
     };
+    let base_time = started.elapsed();
+    let started = std::time::Instant::now();
     let build_dir = tempfile::Builder::new()
         .prefix(".image-bin-")
         .tempdir_in(out_dir)
@@ -229,15 +247,27 @@ pub async fn package_image(
         .arch(spec.settings.arch)
         .musl(spec.base == BaseImage::Scratch)
         .build_binary(spec.bin.as_deref(), build_dir.path())?;
+    let build_time = started.elapsed();
+    let binary_bytes = std::fs::metadata(&binary)
+        .map_err(io_err("reading", &binary))?
+        .len();
+    let started = std::time::Instant::now();
     let out = out_dir.join(layout_dir_name(&spec.hash));
-    assemble(
+    let image = assemble(
         base.as_ref(),
         cache,
         &binary,
         &bin_name,
         &spec.settings,
         &out,
-    )
+    )?;
+    Ok(PackagedImage {
+        image,
+        binary_bytes,
+        base_time,
+        build_time,
+        assemble_time: started.elapsed(),
+    })
 }
 
 /// Checks that `path` is an image this tool can push (an OCI layout directory or tar, or a

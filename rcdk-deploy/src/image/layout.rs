@@ -263,6 +263,35 @@ fn layout_blob(dir: &Path, descriptor: &Value, what: &str) -> Result<LocalBlob> 
     })
 }
 
+/// The manifest blob a descriptor names, checked against its digest, and its JSON.
+fn read_manifest(dir: &Path, descriptor: &Value) -> Result<(Vec<u8>, Value)> {
+    let blob = layout_blob(dir, descriptor, "manifest")?;
+    let bytes = fs::read(&blob.path).map_err(io_err("reading", &blob.path))?;
+    if digest_of(&bytes) != blob.digest {
+        return Err(layout_err(
+            dir,
+            format!(
+                "the manifest blob does not match its digest {}",
+                blob.digest
+            ),
+        ));
+    }
+    let value = serde_json::from_slice(&bytes)
+        .map_err(|e| layout_err(dir, format!("the manifest is not JSON: {e}")))?;
+    Ok((bytes, value))
+}
+
+/// Whether a manifest is an index (OCI) or a manifest list (Docker).
+fn is_index(value: &Value, descriptor: &Value) -> bool {
+    let media_type = value["mediaType"]
+        .as_str()
+        .or_else(|| descriptor["mediaType"].as_str())
+        .unwrap_or_default();
+    media_type == media_type::OCI_INDEX
+        || media_type == media_type::DOCKER_LIST
+        || value.get("manifests").is_some()
+}
+
 /// Reads the single image of an OCI layout directory.
 fn read_layout_dir(dir: &Path, extracted: Option<tempfile::TempDir>) -> Result<LocalImage> {
     let (_, index) = read_json(&dir.join("index.json"))?;
@@ -277,33 +306,38 @@ fn read_layout_dir(dir: &Path, extracted: Option<tempfile::TempDir>) -> Result<L
             ))
         }
     };
-    let top_blob = layout_blob(dir, &top, "manifest")?;
-    let manifest = fs::read(&top_blob.path).map_err(io_err("reading", &top_blob.path))?;
-    if digest_of(&manifest) != top_blob.digest {
-        return Err(layout_err(
-            dir,
-            format!(
-                "the manifest blob does not match its digest {}",
-                top_blob.digest
-            ),
-        ));
+    let (mut manifest, mut value) = read_manifest(dir, &top)?;
+    let mut descriptor = top;
+    if is_index(&value, &descriptor) {
+        // `docker save` with the containerd image store writes an index whose other platforms'
+        // blobs are absent: the one platform that is there is the image.
+        let present: Vec<Value> = value["manifests"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|m| layout_blob(dir, m, "manifest").is_ok())
+            .collect();
+        let [child] = present.as_slice() else {
+            return Err(layout_err(
+                dir,
+                format!(
+                    "the image is a multi-platform index with {} platforms present; export one platform (e.g. `--platform linux/amd64`)",
+                    present.len()
+                ),
+            ));
+        };
+        (manifest, value) = read_manifest(dir, child)?;
+        descriptor = child.clone();
+        if is_index(&value, &descriptor) {
+            return Err(layout_err(dir, "the image is an index of indexes"));
+        }
     }
-    let value: Value = serde_json::from_slice(&manifest)
-        .map_err(|e| layout_err(dir, format!("the manifest is not JSON: {e}")))?;
     let media_type = value["mediaType"]
         .as_str()
-        .or_else(|| top["mediaType"].as_str())
+        .or_else(|| descriptor["mediaType"].as_str())
         .unwrap_or(media_type::OCI_MANIFEST)
         .to_string();
-    if media_type == media_type::OCI_INDEX
-        || media_type == media_type::DOCKER_LIST
-        || value.get("manifests").is_some()
-    {
-        return Err(layout_err(
-            dir,
-            "the image is a multi-platform index; export one platform (e.g. `--platform linux/amd64`)",
-        ));
-    }
     let config = layout_blob(dir, &value["config"], "config")?;
     let layers = value["layers"]
         .as_array()
@@ -406,6 +440,11 @@ fn read_docker_archive(root: &Path, extracted: tempfile::TempDir) -> Result<Loca
     })
 }
 
+/// `sha256:<hex>` of a file's bytes, read in pieces (tarballs can be large).
+pub fn file_digest(path: &Path) -> Result<String> {
+    hash_file(path).map(|(digest, _, _)| digest)
+}
+
 /// `sha256:` digest, size, and whether the file is gzip.
 fn hash_file(path: &Path) -> Result<(String, u64, bool)> {
     let mut file = fs::File::open(path).map_err(io_err("reading", path))?;
@@ -428,4 +467,71 @@ fn hash_file(path: &Path) -> Result<(String, u64, bool)> {
     }
     let (_, digest, size) = writer.finish();
     Ok((digest, size, first == [0x1f, 0x8b]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A layout with one image (a config and a layer), returning its manifest descriptor.
+    fn one_image(dir: &Path) -> Value {
+        let work = dir.join("work");
+        fs::create_dir_all(&work).unwrap();
+        let layer = work.join("layer");
+        fs::write(&layer, b"layer bytes").unwrap();
+        let config = work.join("config");
+        fs::write(&config, br#"{"architecture":"amd64","os":"linux"}"#).unwrap();
+        let (cd, ld) = (
+            digest_of(&fs::read(&config).unwrap()),
+            digest_of(b"layer bytes"),
+        );
+        let manifest = to_json(&json!({
+            "schemaVersion": 2,
+            "mediaType": media_type::OCI_MANIFEST,
+            "config": {"mediaType": media_type::OCI_CONFIG, "digest": cd, "size": 37},
+            "layers": [{"mediaType": media_type::OCI_LAYER_TAR, "digest": ld, "size": 11}],
+        }));
+        let out = dir.join("layout");
+        write_layout(&out, &manifest, &[(cd, config), (ld, layer)]).unwrap();
+        json!({"mediaType": media_type::OCI_MANIFEST, "digest": digest_of(&manifest), "size": manifest.len()})
+    }
+
+    #[test]
+    fn an_index_with_one_platform_present_is_that_image() {
+        let dir = tempfile::tempdir().unwrap();
+        let present = one_image(dir.path());
+        let layout = dir.path().join("layout");
+        let absent = json!({"mediaType": media_type::OCI_MANIFEST, "digest": format!("sha256:{}", "1".repeat(64)), "size": 10});
+        let index = to_json(&json!({
+            "schemaVersion": 2,
+            "mediaType": media_type::OCI_INDEX,
+            "manifests": [absent, present.clone()],
+        }));
+        let index_digest = digest_of(&index);
+        fs::write(layout.join("blobs/sha256").join(hex(&index_digest)), &index).unwrap();
+        let top = to_json(&json!({"schemaVersion": 2, "manifests": [
+            {"mediaType": media_type::OCI_INDEX, "digest": index_digest, "size": index.len()}
+        ]}));
+        fs::write(layout.join("index.json"), top).unwrap();
+        let image = read_image(&layout, dir.path()).unwrap();
+        assert_eq!(image.digest(), present["digest"].as_str().unwrap());
+        assert_eq!(image.layers.len(), 1);
+    }
+
+    #[test]
+    fn damaged_layouts_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let descriptor = one_image(dir.path());
+        let layout = dir.path().join("layout");
+        let blob = layout
+            .join("blobs/sha256")
+            .join(hex(descriptor["digest"].as_str().unwrap()));
+        fs::write(&blob, b"{}").unwrap();
+        let e = read_image(&layout, dir.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("descriptor says") || e.contains("does not match"),
+            "{e}"
+        );
+        assert!(read_image(&dir.path().join("missing"), dir.path()).is_err());
+    }
 }

@@ -14,8 +14,8 @@
 //!     settings: ImageSettings { ports: vec![8080], ..ImageSettings::default() },
 //!     hash: "a".repeat(64),
 //! };
-//! let image = package_image(&spec, "cdk.out".as_ref(), &BlobCache::default_location()?).await?;
-//! println!("{} {}", image.dir.display(), image.manifest_digest);
+//! let packaged = package_image(&spec, "cdk.out".as_ref(), &BlobCache::default_location()?).await?;
+//! println!("{} {}", packaged.image.dir.display(), packaged.image.manifest_digest);
 //! # Ok(()) }
 //! ```
 
@@ -29,13 +29,13 @@ mod layout;
 mod registry;
 mod spec;
 
-pub use assemble::{assemble, check_tarball, package_image, Assembled, CREATED};
+pub use assemble::{assemble, check_tarball, package_image, Assembled, PackagedImage, CREATED};
 pub use cache::BlobCache;
 pub use docker::ContainerCli;
 pub use ecr::{login as ecr_login, parse_registry_endpoint, EcrLogin, REGISTRY_ENDPOINT_ENV};
 pub use error::{ImageError, Result};
 pub use layer::{binary_layer, LayerBlob, APP_DIR};
-pub use layout::{media_type, read_image, write_layout, LocalBlob, LocalImage};
+pub use layout::{file_digest, media_type, read_image, write_layout, LocalBlob, LocalImage};
 pub use oci_client::secrets::RegistryAuth;
 pub use registry::{
     fetch_base, is_loopback_host, BaseParts, PushOutcome, Registry, MONOLITHIC_LIMIT,

@@ -58,8 +58,10 @@ pub struct PushOutcome {
 pub struct Registry {
     host: String,
     auth: RegistryAuth,
-    monolithic: Client,
-    chunked: Client,
+    // Made on first use: a client sets up TLS (tens of milliseconds), and a publish whose
+    // images are all there, or a base read from the cache, needs one or none.
+    monolithic: std::sync::OnceLock<Client>,
+    chunked: std::sync::OnceLock<Client>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -93,9 +95,19 @@ impl Registry {
         Registry {
             host: host.to_string(),
             auth,
-            monolithic: client(host, true),
-            chunked: client(host, false),
+            monolithic: std::sync::OnceLock::new(),
+            chunked: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The client that sends each blob in one request (and does everything but chunked uploads).
+    fn monolithic(&self) -> &Client {
+        self.monolithic.get_or_init(|| client(&self.host, true))
+    }
+
+    /// The client that sends blobs in chunks.
+    fn chunked(&self) -> &Client {
+        self.chunked.get_or_init(|| client(&self.host, false))
     }
 
     /// The registry's host.
@@ -119,12 +131,17 @@ impl Registry {
     pub async fn manifest_exists(&self, repository: &str, tag: &str) -> Result<bool> {
         let reference = self.reference(repository, tag);
         match self
-            .monolithic
+            .monolithic()
             .fetch_manifest_digest(&reference, &self.auth)
             .await
         {
             Ok(_) => Ok(true),
             Err(e) if is_not_found(&e) => Ok(false),
+            Err(e) if is_refusal(&e) => Err(ImageError::PushRefused {
+                registry: self.host.clone(),
+                repository: repository.to_string(),
+                message: describe(&e),
+            }),
             Err(e) => Err(self.error(&format!("HEAD manifest {repository}:{tag}"), e)),
         }
     }
@@ -150,12 +167,12 @@ impl Registry {
                 self.error(&format!("push to {repository}:{tag}"), e)
             }
         };
-        for client in [&self.monolithic, &self.chunked] {
-            client
-                .auth(&reference, &self.auth, RegistryOperation::Push)
-                .await
-                .map_err(refused)?;
-        }
+        // Authenticating first turns bad credentials into one clear error before any upload.
+        self.monolithic()
+            .auth(&reference, &self.auth, RegistryOperation::Push)
+            .await
+            .map_err(refused)?;
+        let mut chunked_ready = false;
         let mut outcome = PushOutcome::default();
         let mut seen = std::collections::BTreeSet::new();
         // Layers first, config last, manifest after everything: the order registries expect.
@@ -169,7 +186,7 @@ impl Registry {
                 continue;
             }
             let exists = self
-                .monolithic
+                .monolithic()
                 .blob_exists(&reference, &blob.digest)
                 .await
                 .map_err(refused)?;
@@ -180,12 +197,19 @@ impl Registry {
             if blob.size <= MONOLITHIC_LIMIT {
                 let bytes = std::fs::read(&blob.path)
                     .map_err(super::error::io_err("reading", &blob.path))?;
-                self.monolithic
+                self.monolithic()
                     .push_blob(&reference, bytes, &blob.digest)
                     .await
                     .map_err(refused)?;
             } else {
-                self.chunked
+                if !chunked_ready {
+                    self.chunked()
+                        .auth(&reference, &self.auth, RegistryOperation::Push)
+                        .await
+                        .map_err(refused)?;
+                    chunked_ready = true;
+                }
+                self.chunked()
                     .push_blob_stream(
                         &reference,
                         file_stream(&blob.path)?,
@@ -200,7 +224,7 @@ impl Registry {
         let content_type = image.manifest_media_type.parse().map_err(|_| {
             ImageError::Spec(format!("bad media type {}", image.manifest_media_type))
         })?;
-        self.monolithic
+        self.monolithic()
             .push_manifest_raw(&reference, image.manifest.clone(), content_type)
             .await
             .map_err(refused)?;
@@ -294,7 +318,16 @@ pub(crate) fn describe(e: &OciDistributionError) -> String {
                 .iter()
                 .map(|e| format!("{:?}: {}", e.code, e.message))
                 .collect();
-            format!("{} ({url})", errors.join("; "))
+            let hint = if envelope
+                .errors
+                .iter()
+                .any(|e| e.code == OciErrorCode::NameUnknown)
+            {
+                " — the repository does not exist: bootstrap the environment (`cargo rcdk bootstrap`) or create the repository"
+            } else {
+                ""
+            };
+            format!("{} ({url}){hint}", errors.join("; "))
         }
         OciDistributionError::RequestError(r) => {
             let mut text = r.to_string();
@@ -352,7 +385,7 @@ pub async fn fetch_base(reference: &str, arch: Arch, cache: &BlobCache) -> Resul
                 return Ok(bytes);
             }
             let (bytes, _) = registry
-                .monolithic
+                .monolithic()
                 .pull_manifest_raw(&reference, &registry.auth, MANIFEST_TYPES)
                 .await
                 .map_err(|e| fail(describe(&e)))?;
@@ -459,7 +492,7 @@ async fn fetch_blob(
     // Blob requests carry the stored credentials only (a manifest read from the cache did
     // not store them).
     registry
-        .monolithic
+        .monolithic()
         .store_auth_if_needed(reference.resolve_registry(), &registry.auth)
         .await;
     // Validates the digest before it names a path.
@@ -468,7 +501,10 @@ async fn fetch_blob(
     let file = tokio::fs::File::create(&tmp)
         .await
         .map_err(super::error::io_err("writing", &tmp))?;
-    let pulled = registry.monolithic.pull_blob(reference, digest, file).await;
+    let pulled = registry
+        .monolithic()
+        .pull_blob(reference, digest, file)
+        .await;
     if let Err(e) = pulled {
         let _ = std::fs::remove_file(&tmp);
         return Err(registry.error(&format!("GET blob {digest}"), e));
