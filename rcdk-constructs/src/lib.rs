@@ -17,6 +17,7 @@
 //! | `ecs` | `network` and `storage` features, `ecs`, `applicationautoscaling` |
 //! | `elbv2` | `ecs` features, `elasticloadbalancingv2` |
 //! | `lambda` | `network` and `storage` features, `lambda`, `events` |
+//! | `compute` | `network` features, `autoscaling` |
 //!
 //! The default features enable all of them; [`error`] and [`pricing`] are always there. With
 //! `--no-default-features` and a few service features the crate holds just those typed
@@ -57,6 +58,15 @@ pub mod pricing;
 // parameters), the data tier (PostgreSQL, Redis), ECS on Fargate and application load balancers.
 #[cfg(feature = "iam")]
 pub mod iam;
+
+// EC2 fleets: launch templates and auto scaling groups.
+#[cfg(all(
+    feature = "ec2",
+    feature = "iam",
+    feature = "logs",
+    feature = "autoscaling"
+))]
+pub mod compute;
 
 #[cfg(all(
     feature = "iam",
