@@ -65,6 +65,11 @@ impl UserData {
 
     /// `Fn::Base64` of the script, as EC2 wants it.
     pub(crate) fn encoded(&self) -> Val<String> {
+        // A literal script stays readable in the template; values known at deployment need
+        // `Fn::Join`.
+        if self.lines.iter().all(|l| l.value().as_str().is_some()) {
+            return fns::base64(self.text());
+        }
         let mut lines = self.lines.clone();
         lines.push(Val::from(""));
         fns::base64(fns::join("\n", lines))
