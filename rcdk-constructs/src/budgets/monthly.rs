@@ -118,7 +118,7 @@ impl MonthlyBudgetBuilder {
     /// Sends every notification to a new SNS topic of this budget (child `Topic`, see
     /// [`BudgetTopic`]), e.g. to reach chat or paging tools.
     pub fn new_topic(mut self) -> Self {
-        self.topic = TopicChoice::New(Box::new(BudgetTopic::new()));
+        self.topic = TopicChoice::New(Box::default());
         self
     }
 
