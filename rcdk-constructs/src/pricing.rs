@@ -6,6 +6,11 @@
 //! IPv4 addresses) and <https://aws.amazon.com/elasticloadbalancing/pricing/> (Application Load
 //! Balancer). Recorded on 2026-11-23 ([`PRICES_AS_OF`]); the NAT gateway price agrees with the
 //! reference documents (`shared/seeds/000`: 0.045 USD/h, "~$32/month"; `003`: "~$32/month").
+//! The EC2 instance prices (in `compute::InstanceType`, on-demand Linux) and the gp3 prices were
+//! added on 2026-12-02 as the long-standing list prices of
+//! <https://aws.amazon.com/ec2/pricing/on-demand/> and <https://aws.amazon.com/ebs/pricing/>
+//! (t3.micro 0.0104 USD/h, gp3 0.08 USD per GiB-month), without re-reading those pages: check
+//! them there before relying on a figure.
 //! Only the fixed hourly part is counted: data processing (per GB), load-balancer capacity units
 //! and other usage-based charges depend on traffic and are left out, so real bills are higher.
 //! Other regions cost up to about a third more.
