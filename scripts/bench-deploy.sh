@@ -7,6 +7,10 @@
 #  2. The same for `nightly-job`, whose stack has a Lambda function built from a Rust package:
 #     a no-change redeploy of an app with assets (nothing is built or uploaded: one HeadObject
 #     per asset answers), against its template-only counterpart in 1.
+#  3. `microservices`, whose two services are container images built from workspace packages:
+#     the first publish (release builds with cargo-lambda, image assembly, pushes to a local OCI
+#     registry standing in for ECR, as in the tests), then the no-change deploy (one manifest
+#     HEAD per image).
 #
 # Usage: scripts/bench-deploy.sh   (the first deploy of nightly-job builds the function with
 # cargo-lambda: minutes when cold)
@@ -52,12 +56,23 @@ median_ms() {
     printf '%s\n' "${times[@]}" | sort -n | sed -n 5p
 }
 
-for example in hello nightly-job; do
+# A local OCI registry with the test base image (the machine may not reach gcr.io), standing
+# in for ECR as in the deploy tests.
+cargo build --quiet -p rcdk-testkit --example local_registry
+coproc REGISTRY { "$root/target/debug/examples/local_registry"; }
+read -r registry_endpoint base_image <&"${REGISTRY[0]}"
+export RCDK_ECR_REGISTRY_ENDPOINT="$registry_endpoint" RCDK_DEFAULT_BASE_IMAGE="$base_image"
+echo "registry on $registry_endpoint, base $base_image"
+
+for example in hello nightly-job microservices; do
     out="$work/$example.out"
     "$cli" -p "$example" -o "$out" synth >/dev/null 2>&1
+    first_start=$(date +%s%N)
     "$cli" deploy --app "$out" --all --yes "${aws[@]}" >/dev/null
+    first_ms=$((($(date +%s%N) - first_start) / 1000000))
+    echo "first deploy --app, $example (builds and publishes its assets): ${first_ms} ms"
     ms=$(median_ms "$cli" deploy --app "$out" --all --yes "${aws[@]}")
     assets=$(grep -c '"packaging"\|"executable"' "$out"/*.assets.json || true)
-    echo "no-change deploy --app, $example ($assets file asset(s), the template included): median ${ms} ms"
+    echo "no-change deploy --app, $example ($assets asset(s), the templates and images included): median ${ms} ms"
     "$cli" deploy --app "$out" --all --yes "${aws[@]}" 2>&1 | grep -iE 'asset|no changes' | head -n 3
 done
