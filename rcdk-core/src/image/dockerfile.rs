@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::{hash_file_entry, hex, ImageAsset, ImageAssetDef, ImageAssetSource, ImageError};
+use super::{hex, ImageAsset, ImageAssetDef, ImageAssetSource, ImageError};
 use crate::asset::{list_files, AssetError};
 use crate::node::NodeId;
 
@@ -135,7 +135,8 @@ impl DockerfileImage {
         let mut h = Sha256::new();
         h.update(b"rcdk-docker-image-v1\0");
         for rel in list_files(&self.directory, &self.exclude)? {
-            hash_file_entry(&mut h, &rel, &self.directory.join(&rel))?;
+            // As for file assets: the executable bit counts (`COPY` keeps it).
+            crate::asset::hash_entry(&mut h, &rel, &self.directory.join(&rel))?;
         }
         let mut field = |name: &str, value: &str| {
             h.update(name.as_bytes());

@@ -23,7 +23,7 @@
 //! The tag is the lower-case hex SHA-256 of:
 //! - a Cargo package: `rcdk-cargo-image-v1`, then the package, binary, base reference,
 //!   architecture, ports, environment, labels and user, then the files of
-//!   [`CargoPackage::inputs`] (the package's and its path dependencies' sources, `Cargo.lock`,
+//!   [`CargoPackage::inputs`](crate::cargo::CargoPackage::inputs) (the package's and its path dependencies' sources, `Cargo.lock`,
 //!   the workspace `Cargo.toml`, the toolchain file);
 //! - a tarball: the file's bytes (nothing else, so a publisher can check the staged copy);
 //! - a Dockerfile directory: `rcdk-docker-image-v1`, the directory's files as for file assets,
@@ -471,18 +471,6 @@ impl Construct for ImageAsset {
     fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
         Some(self)
     }
-}
-
-pub(crate) fn hash_file_entry(h: &mut Sha256, rel: &str, path: &Path) -> Result<(), AssetError> {
-    let bytes = fs::read(path).map_err(|source| AssetError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    h.update(rel.as_bytes());
-    h.update([0]);
-    h.update((bytes.len() as u64).to_le_bytes());
-    h.update(&bytes);
-    Ok(())
 }
 
 fn sha256_file(path: &Path) -> Result<String, AssetError> {
