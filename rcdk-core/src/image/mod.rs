@@ -23,8 +23,8 @@
 //! The tag is the lower-case hex SHA-256 of:
 //! - a Cargo package: `rcdk-cargo-image-v1`, then the package, binary, base reference,
 //!   architecture, ports, environment, labels and user, then the files of
-//!   [`CargoPackage::inputs`](crate::cargo::CargoPackage::inputs) (the package's and its path dependencies' sources, `Cargo.lock`,
-//!   the workspace `Cargo.toml`, the toolchain file);
+//!   [`CargoPackage::inputs`](crate::cargo::CargoPackage::inputs) (the package's and its path
+//!   dependencies' sources, `Cargo.lock`, the workspace `Cargo.toml`, the toolchain file);
 //! - a tarball: the file's bytes (nothing else, so a publisher can check the staged copy);
 //! - a Dockerfile directory: `rcdk-docker-image-v1`, the directory's files as for file assets,
 //!   then the Dockerfile name, target, build arguments and platform.
