@@ -351,6 +351,13 @@ async fn run(name: &str, args: &ArgMatches, dir: Option<&Path>) -> Result<ExitCo
                 report.uploaded.len(),
                 report.present.len()
             );
+            if !report.images_pushed.is_empty() || !report.images_present.is_empty() {
+                println!(
+                    "{} image(s) pushed, {} already in their repository",
+                    report.images_pushed.len(),
+                    report.images_present.len()
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         other => Err(Error::Usage(format!(

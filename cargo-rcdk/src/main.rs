@@ -80,6 +80,8 @@ fn command() -> Command {
     for sub in CloudFormationDeployer::command_list() {
         cmd = cmd.subcommand(sub);
     }
+    // Run by the `executable` source of a container image asset at publish time.
+    cmd = cmd.subcommand(package_image_command());
     // Run by the `executable` source of a Lambda function's asset at publish time.
     cmd.subcommand(
         Command::new("package-lambda")
@@ -100,6 +102,49 @@ fn command() -> Command {
                     .value_parser(clap::value_parser!(PathBuf)),
             ),
     )
+}
+
+/// `package-image`: builds the image of a package (--package, --manifest-path) into the OCI
+/// layout `asset.<HASH>.image` of the current directory, or checks a tarball; prints the path.
+fn package_image_command() -> Command {
+    let many = |name: &'static str, value: &'static str, help: &'static str| {
+        Arg::new(name)
+            .long(name)
+            .value_name(value)
+            .action(ArgAction::Append)
+            .help(help)
+    };
+    Command::new("package-image")
+        .hide(true)
+        .about("Build a workspace package (--package, --manifest-path) into an OCI image layout, or check an image tarball; prints its path")
+        .arg(Arg::new("bin").long("bin").value_name("NAME").help("Binary target (default: the only one)"))
+        .arg(Arg::new("base").long("base").value_name("REF@sha256:DIGEST|scratch").help("Base image, by digest"))
+        .arg(
+            Arg::new("arch")
+                .long("arch")
+                .value_name("ARCH")
+                .default_value("x86_64")
+                .value_parser(["x86_64", "arm64"]),
+        )
+        .arg(
+            many("port", "PORT", "Exposed TCP port").value_parser(clap::value_parser!(u16)),
+        )
+        .arg(many("env", "KEY=VALUE", "Environment variable"))
+        .arg(many("label", "KEY=VALUE", "Label"))
+        .arg(
+            Arg::new("user")
+                .long("user")
+                .value_name("UID[:GID]")
+                .default_value(rcdk_deploy::image::DEFAULT_USER),
+        )
+        .arg(Arg::new("hash").long("hash").value_name("HASH").required(true))
+        .arg(
+            Arg::new("tarball")
+                .long("tarball")
+                .value_name("PATH")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("Check this OCI layout tar or `docker save` archive instead of building"),
+        )
 }
 
 /// The process arguments without the `rcdk` that cargo inserts.
@@ -136,6 +181,14 @@ fn main() -> ExitCode {
         },
         "list" => match assembly_dir(&matches, sub).and_then(|dir| list(&dir, sub)) {
             Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e),
+        },
+        "package-image" => match package_image(&matches, sub) {
+            Ok(path) => {
+                // The last line of standard output is the contract: the path publish pushes.
+                println!("{}", path.display());
+                ExitCode::SUCCESS
+            }
             Err(e) => fail(&e),
         },
         "package-lambda" => match package_lambda(&matches, sub) {
@@ -241,4 +294,92 @@ fn package_lambda(top: &ArgMatches, sub: &ArgMatches) -> Result<PathBuf, String>
         .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
     rcdk_deploy::package::build_lambda_package(&manifest, package, arch, out_dir)
         .map_err(|e| e.to_string())
+}
+
+fn package_image(top: &ArgMatches, sub: &ArgMatches) -> Result<PathBuf, String> {
+    use rcdk_deploy::image::{self, ImageSettings, PackageImageSpec};
+    let hash = image::parse_hash(sub.get_one::<String>("hash").map_or("", String::as_str))
+        .map_err(|e| e.to_string())?;
+    if let Some(tarball) = sub.get_one::<PathBuf>("tarball") {
+        // A staged tarball is named by the SHA-256 of its bytes: a different file is not the
+        // one synthesis hashed.
+        if tarball.is_file() {
+            let digest = image::file_digest(tarball).map_err(|e| e.to_string())?;
+            if digest.strip_prefix("sha256:") != Some(hash.as_str()) {
+                return Err(format!(
+                    "{} no longer matches its hash {hash} (it was changed after synthesis); synthesize again",
+                    tarball.display()
+                ));
+            }
+        }
+        return image::check_tarball(tarball).map_err(|e| e.to_string());
+    }
+    let package = top
+        .get_one::<String>("package")
+        .ok_or("package-image needs --package NAME (or --tarball PATH)")?;
+    let manifest_path = top
+        .get_one::<PathBuf>("manifest-path")
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("Cargo.toml"));
+    let base = sub
+        .get_one::<String>("base")
+        .ok_or("package-image needs --base REF@sha256:DIGEST (or scratch)")?
+        .parse()
+        .map_err(|e: image::ImageError| e.to_string())?;
+    let pairs = |name: &str| -> Result<Vec<(String, String)>, String> {
+        sub.get_many::<String>(name)
+            .into_iter()
+            .flatten()
+            .map(|v| image::parse_key_value(v).map_err(|e| format!("--{name}: {e}")))
+            .collect()
+    };
+    let settings = ImageSettings {
+        arch: sub
+            .get_one::<String>("arch")
+            .map_or("x86_64", String::as_str)
+            .parse()?,
+        ports: sub
+            .get_many::<u16>("port")
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect(),
+        env: pairs("env")?,
+        labels: pairs("label")?,
+        user: image::parse_user(
+            sub.get_one::<String>("user")
+                .map_or(image::DEFAULT_USER, String::as_str),
+        )
+        .map_err(|e| e.to_string())?,
+    };
+    let spec = PackageImageSpec {
+        manifest_path,
+        package: package.clone(),
+        bin: sub.get_one::<String>("bin").cloned(),
+        base,
+        settings,
+        hash,
+    };
+    let cache = image::BlobCache::default_location().map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let packaged = runtime
+        .block_on(image::package_image(
+            &spec,
+            std::path::Path::new("."),
+            &cache,
+        ))
+        .map_err(|e| e.to_string())?;
+    eprintln!(
+        "image of {}: {} (base {:.2}s, cargo lambda build {:.1}s, {:.1} MB binary assembled in {:.2}s)",
+        spec.package,
+        packaged.image.manifest_digest,
+        packaged.base_time.as_secs_f64(),
+        packaged.build_time.as_secs_f64(),
+        packaged.binary_bytes as f64 / 1e6,
+        packaged.assemble_time.as_secs_f64()
+    );
+    Ok(PathBuf::from(image::layout_dir_name(&spec.hash)))
 }

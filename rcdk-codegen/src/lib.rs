@@ -43,6 +43,8 @@ pub const DEFAULT_SERVICES: &[&str] = &[
     "sns",
     "lambda",
     "events",
+    "autoscaling",
+    "budgets",
 ];
 
 /// What can go wrong while generating.

@@ -211,6 +211,15 @@ pub enum ConstructError {
     /// A subnet selection that names no subnet.
     #[error("the subnet selection is empty; name at least one subnet")]
     EmptySubnetSelection,
+    // ---- S3 lifecycle rules ----
+    /// A bucket lifecycle rule S3 would refuse or that could never act.
+    #[error("Bucket lifecycle rule `{rule}`: {problem}")]
+    LifecycleRule {
+        /// The rule's id.
+        rule: String,
+        /// What is wrong and what to change.
+        problem: String,
+    },
     // ---- VPC endpoints ----
     /// A gateway endpoint in a VPC without private or isolated tiers, whose route tables it
     /// would go on.

@@ -18,6 +18,8 @@
 //! | `ecs` | `network` and `storage` features, `ecs`, `applicationautoscaling` |
 //! | `elbv2` | `ecs` features, `elasticloadbalancingv2` |
 //! | `lambda` | `network` and `storage` features, `lambda`, `events` |
+//! | `compute` | `network` features, `autoscaling` |
+//! | `budgets` | `iam`, `budgets`, `sns` |
 //!
 //! The default features enable all of them; [`error`] and [`pricing`] are always there. With
 //! `--no-default-features` and a few service features the crate holds just those typed
@@ -62,6 +64,19 @@ pub mod ecr;
 // parameters), the data tier (PostgreSQL, Redis), ECS on Fargate and application load balancers.
 #[cfg(feature = "iam")]
 pub mod iam;
+
+// Cost alerts: monthly budgets with notifications to email and SNS.
+#[cfg(all(feature = "budgets", feature = "sns", feature = "iam"))]
+pub mod budgets;
+
+// EC2 fleets: launch templates and auto scaling groups.
+#[cfg(all(
+    feature = "ec2",
+    feature = "iam",
+    feature = "logs",
+    feature = "autoscaling"
+))]
+pub mod compute;
 
 #[cfg(all(
     feature = "iam",

@@ -6,6 +6,11 @@
 //! IPv4 addresses) and <https://aws.amazon.com/elasticloadbalancing/pricing/> (Application Load
 //! Balancer). Recorded on 2026-11-23 ([`PRICES_AS_OF`]); the NAT gateway price agrees with the
 //! reference documents (`shared/seeds/000`: 0.045 USD/h, "~$32/month"; `003`: "~$32/month").
+//! The EC2 instance prices (in `compute::InstanceType`, on-demand Linux) and the gp3 prices were
+//! added on 2026-12-02 as the long-standing list prices of
+//! <https://aws.amazon.com/ec2/pricing/on-demand/> and <https://aws.amazon.com/ebs/pricing/>
+//! (t3.micro 0.0104 USD/h, gp3 0.08 USD per GiB-month), without re-reading those pages: check
+//! them there before relying on a figure.
 //! Only the fixed hourly part is counted: data processing (per GB), load-balancer capacity units
 //! and other usage-based charges depend on traffic and are left out, so real bills are higher.
 //! Other regions cost up to about a third more.
@@ -32,6 +37,15 @@ pub const ALB_USD_PER_HOUR: f64 = 0.0225;
 
 /// Public IPv4 address (in use or idle, including a NAT gateway's Elastic IP), per hour.
 pub const PUBLIC_IPV4_USD_PER_HOUR: f64 = 0.005;
+
+/// gp3 EBS storage, per GiB-month (<https://aws.amazon.com/ebs/pricing/>).
+pub const GP3_USD_PER_GIB_MONTH: f64 = 0.08;
+
+/// gp3 IOPS above the included 3,000, per IOPS-month.
+pub const GP3_USD_PER_IOPS_MONTH: f64 = 0.005;
+
+/// gp3 throughput above the included 125 MiB/s, per MiB/s-month.
+pub const GP3_USD_PER_MIBPS_MONTH: f64 = 0.04;
 
 /// Monthly cost of something billed `usd_per_hour`.
 pub fn monthly(usd_per_hour: f64) -> f64 {
@@ -73,6 +87,25 @@ pub fn public_ipv4_addresses(count: u32) -> CostItem {
         item: "public IPv4 address".into(),
         count,
         usd_per_month_each: monthly(PUBLIC_IPV4_USD_PER_HOUR),
+    }
+}
+
+/// `count` EC2 instances of type `name`, on demand at `usd_per_hour` (Linux).
+pub fn ec2_instances(name: &str, usd_per_hour: f64, count: u32) -> CostItem {
+    CostItem {
+        item: format!("EC2 instance {name}"),
+        count,
+        usd_per_month_each: monthly(usd_per_hour),
+    }
+}
+
+/// `count` gp3 volumes of `usd_per_month_each` (see [`GP3_USD_PER_GIB_MONTH`] and the lines
+/// below it) described by `what`, e.g. `30 GiB`.
+pub fn gp3_volumes(what: &str, usd_per_month_each: f64, count: u32) -> CostItem {
+    CostItem {
+        item: format!("EBS gp3 volume {what}"),
+        count,
+        usd_per_month_each,
     }
 }
 

@@ -25,7 +25,9 @@
     feature = "cloudwatch",
     feature = "sns",
     feature = "lambda",
-    feature = "events"
+    feature = "events",
+    feature = "autoscaling",
+    feature = "budgets"
 ))]
 
 #[rustfmt::skip]
@@ -61,6 +63,139 @@ mod generated {
         attrs.insert("TScalingPolicy.Arn".into(), r.attr_arn().into());
         attrs.insert("TScalingPolicy.Ref".into(), r.ref_().into());
         stack.add("TScalingPolicy", r);
+        stack.add("Attributes", RawResource::untaggable("AWS::CloudFormation::WaitConditionHandle").metadata("Attributes", rcdk_core::Value::Map(attrs)));
+        stack
+    }
+
+    fn stack_autoscaling_0() -> Stack {
+        let mut stack = Stack::new("AllTypesAutoScaling0");
+        let vpc = cfn::ec2::Vpc::new().cidr_block("10.0.0.0/16");
+        let vpc_id = vpc.ref_();
+        let subnet = cfn::ec2::Subnet::new(vpc_id.clone()).cidr_block("10.0.0.0/24");
+        let subnet_id = subnet.ref_();
+        let sg = cfn::ec2::SecurityGroup::new("anchor").vpc_id(vpc_id.clone());
+        let sg_id = sg.attr_group_id();
+        let role = cfn::iam::Role::new(serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]
+        }));
+        let role_arn = role.attr_arn();
+        stack.add("AnchorVpc", vpc);
+        stack.add("AnchorSubnet", subnet);
+        stack.add("AnchorSecurityGroup", sg);
+        stack.add("AnchorRole", role);
+        // Keeps the anchors' values used even when no type of this stack needs them.
+        let _ = (&vpc_id, &subnet_id, &sg_id, &role_arn);
+        let mut attrs = indexmap::IndexMap::<String, rcdk_core::Value>::new();
+        let r = cfn::autoscaling::AutoScalingGroup::new("0", "0").instance_id("sample");
+        attrs.insert("TAutoScalingGroup.AutoScalingGroupARN".into(), r.attr_auto_scaling_group_arn().into());
+        attrs.insert("TAutoScalingGroup.AutoScalingGroupName".into(), r.attr_auto_scaling_group_name().into());
+        attrs.insert("TAutoScalingGroup.AvailabilityZoneDistribution.CapacityDistributionStrategy".into(), r.attr_availability_zone_distribution_capacity_distribution_strategy().into());
+        attrs.insert("TAutoScalingGroup.AvailabilityZoneIds".into(), r.attr_availability_zone_ids().into());
+        attrs.insert("TAutoScalingGroup.AvailabilityZoneImpairmentPolicy.ImpairedZoneHealthCheckBehavior".into(), r.attr_availability_zone_impairment_policy_impaired_zone_health_check_behavior().into());
+        attrs.insert("TAutoScalingGroup.AvailabilityZoneImpairmentPolicy.ZonalShiftEnabled".into(), r.attr_availability_zone_impairment_policy_zonal_shift_enabled().into());
+        attrs.insert("TAutoScalingGroup.AvailabilityZones".into(), r.attr_availability_zones().into());
+        attrs.insert("TAutoScalingGroup.CapacityRebalance".into(), r.attr_capacity_rebalance().into());
+        attrs.insert("TAutoScalingGroup.CapacityReservationSpecification.CapacityReservationPreference".into(), r.attr_capacity_reservation_specification_capacity_reservation_preference().into());
+        attrs.insert("TAutoScalingGroup.CapacityReservationSpecification.CapacityReservationTarget.CapacityReservationIds".into(), r.attr_capacity_reservation_specification_capacity_reservation_target_capacity_reservation_ids().into());
+        attrs.insert("TAutoScalingGroup.CapacityReservationSpecification.CapacityReservationTarget.CapacityReservationResourceGroupArns".into(), r.attr_capacity_reservation_specification_capacity_reservation_target_capacity_reservation_resource_group_arns().into());
+        attrs.insert("TAutoScalingGroup.Context".into(), r.attr_context().into());
+        attrs.insert("TAutoScalingGroup.Cooldown".into(), r.attr_cooldown().into());
+        attrs.insert("TAutoScalingGroup.DefaultInstanceWarmup".into(), r.attr_default_instance_warmup().into());
+        attrs.insert("TAutoScalingGroup.DeletionProtection".into(), r.attr_deletion_protection().into());
+        attrs.insert("TAutoScalingGroup.DesiredCapacity".into(), r.attr_desired_capacity().into());
+        attrs.insert("TAutoScalingGroup.DesiredCapacityType".into(), r.attr_desired_capacity_type().into());
+        attrs.insert("TAutoScalingGroup.HealthCheckGracePeriod".into(), r.attr_health_check_grace_period().into());
+        attrs.insert("TAutoScalingGroup.HealthCheckType".into(), r.attr_health_check_type().into());
+        attrs.insert("TAutoScalingGroup.InstanceId".into(), r.attr_instance_id().into());
+        attrs.insert("TAutoScalingGroup.InstanceLifecyclePolicy.RetentionTriggers.TerminateHookAbandon".into(), r.attr_instance_lifecycle_policy_retention_triggers_terminate_hook_abandon().into());
+        attrs.insert("TAutoScalingGroup.InstanceMaintenancePolicy.MaxHealthyPercentage".into(), r.attr_instance_maintenance_policy_max_healthy_percentage().into());
+        attrs.insert("TAutoScalingGroup.InstanceMaintenancePolicy.MinHealthyPercentage".into(), r.attr_instance_maintenance_policy_min_healthy_percentage().into());
+        attrs.insert("TAutoScalingGroup.LaunchConfigurationName".into(), r.attr_launch_configuration_name().into());
+        attrs.insert("TAutoScalingGroup.LaunchTemplate.LaunchTemplateId".into(), r.attr_launch_template_launch_template_id().into());
+        attrs.insert("TAutoScalingGroup.LaunchTemplate.LaunchTemplateName".into(), r.attr_launch_template_launch_template_name().into());
+        attrs.insert("TAutoScalingGroup.LaunchTemplate.Version".into(), r.attr_launch_template_version().into());
+        attrs.insert("TAutoScalingGroup.LifecycleHookSpecificationList".into(), r.attr_lifecycle_hook_specification_list().into());
+        attrs.insert("TAutoScalingGroup.LoadBalancerNames".into(), r.attr_load_balancer_names().into());
+        attrs.insert("TAutoScalingGroup.MaxInstanceLifetime".into(), r.attr_max_instance_lifetime().into());
+        attrs.insert("TAutoScalingGroup.MaxSize".into(), r.attr_max_size().into());
+        attrs.insert("TAutoScalingGroup.MetricsCollection".into(), r.attr_metrics_collection().into());
+        attrs.insert("TAutoScalingGroup.MinSize".into(), r.attr_min_size().into());
+        attrs.insert("TAutoScalingGroup.MixedInstancesPolicy.InstancesDistribution.DistributionSegments".into(), r.attr_mixed_instances_policy_instances_distribution_distribution_segments().into());
+        attrs.insert("TAutoScalingGroup.MixedInstancesPolicy.InstancesDistribution.OnDemandAllocationStrategy".into(), r.attr_mixed_instances_policy_instances_distribution_on_demand_allocation_strategy().into());
+        attrs.insert("TAutoScalingGroup.MixedInstancesPolicy.InstancesDistribution.OnDemandBaseCapacity".into(), r.attr_mixed_instances_policy_instances_distribution_on_demand_base_capacity().into());
+        attrs.insert("TAutoScalingGroup.MixedInstancesPolicy.InstancesDistribution.OnDemandPercentageAboveBaseCapacity".into(), r.attr_mixed_instances_policy_instances_distribution_on_demand_percentage_above_base_capacity().into());
+        attrs.insert("TAutoScalingGroup.MixedInstancesPolicy.InstancesDistribution.SpotAllocationStrategy".into(), r.attr_mixed_instances_policy_instances_distribution_spot_allocation_strategy().into());
+        attrs.insert("TAutoScalingGroup.MixedInstancesPolicy.InstancesDistribution.SpotInstancePools".into(), r.attr_mixed_instances_policy_instances_distribution_spot_instance_pools().into());
+        attrs.insert("TAutoScalingGroup.MixedInstancesPolicy.InstancesDistribution.SpotMaxPrice".into(), r.attr_mixed_instances_policy_instances_distribution_spot_max_price().into());
+        attrs.insert("TAutoScalingGroup.MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateId".into(), r.attr_mixed_instances_policy_launch_template_launch_template_specification_launch_template_id().into());
+        attrs.insert("TAutoScalingGroup.MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateName".into(), r.attr_mixed_instances_policy_launch_template_launch_template_specification_launch_template_name().into());
+        attrs.insert("TAutoScalingGroup.MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.Version".into(), r.attr_mixed_instances_policy_launch_template_launch_template_specification_version().into());
+        attrs.insert("TAutoScalingGroup.MixedInstancesPolicy.LaunchTemplate.Overrides".into(), r.attr_mixed_instances_policy_launch_template_overrides().into());
+        attrs.insert("TAutoScalingGroup.NewInstancesProtectedFromScaleIn".into(), r.attr_new_instances_protected_from_scale_in().into());
+        attrs.insert("TAutoScalingGroup.NotificationConfiguration.NotificationTypes".into(), r.attr_notification_configuration_notification_types().into());
+        attrs.insert("TAutoScalingGroup.NotificationConfiguration.TopicARN".into(), r.attr_notification_configuration_topic_arn().into());
+        attrs.insert("TAutoScalingGroup.NotificationConfigurations".into(), r.attr_notification_configurations().into());
+        attrs.insert("TAutoScalingGroup.PlacementGroup".into(), r.attr_placement_group().into());
+        attrs.insert("TAutoScalingGroup.ServiceLinkedRoleARN".into(), r.attr_service_linked_role_arn().into());
+        attrs.insert("TAutoScalingGroup.SkipZonalShiftValidation".into(), r.attr_skip_zonal_shift_validation().into());
+        attrs.insert("TAutoScalingGroup.Tags".into(), r.attr_tags().into());
+        attrs.insert("TAutoScalingGroup.TargetGroupARNs".into(), r.attr_target_group_ar_ns().into());
+        attrs.insert("TAutoScalingGroup.TerminationPolicies".into(), r.attr_termination_policies().into());
+        attrs.insert("TAutoScalingGroup.TrafficSources".into(), r.attr_traffic_sources().into());
+        attrs.insert("TAutoScalingGroup.VPCZoneIdentifier".into(), r.attr_vpc_zone_identifier().into());
+        attrs.insert("TAutoScalingGroup.Ref".into(), r.ref_().into());
+        stack.add("TAutoScalingGroup", r);
+        let r = cfn::autoscaling::LaunchConfiguration::new("sample", "sample");
+        attrs.insert("TLaunchConfiguration.Ref".into(), r.ref_().into());
+        stack.add("TLaunchConfiguration", r);
+        let r = cfn::autoscaling::LifecycleHook::new(cfn::autoscaling::lifecycle_hook::LifecycleTransition::AutoscalingEc2InstanceLaunching, "sample");
+        attrs.insert("TLifecycleHook.Ref".into(), r.ref_().into());
+        stack.add("TLifecycleHook", r);
+        let r = cfn::autoscaling::ScalingPolicy::new("sample");
+        attrs.insert("TScalingPolicy.PolicyName".into(), r.attr_policy_name().into());
+        attrs.insert("TScalingPolicy.Arn".into(), r.attr_arn().into());
+        attrs.insert("TScalingPolicy.Ref".into(), r.ref_().into());
+        stack.add("TScalingPolicy", r);
+        let r = cfn::autoscaling::ScheduledAction::new("sample");
+        attrs.insert("TScheduledAction.ScheduledActionName".into(), r.attr_scheduled_action_name().into());
+        attrs.insert("TScheduledAction.Ref".into(), r.ref_().into());
+        stack.add("TScheduledAction", r);
+        let r = cfn::autoscaling::WarmPool::new("sample");
+        attrs.insert("TWarmPool.Ref".into(), r.ref_().into());
+        stack.add("TWarmPool", r);
+        stack.add("Attributes", RawResource::untaggable("AWS::CloudFormation::WaitConditionHandle").metadata("Attributes", rcdk_core::Value::Map(attrs)));
+        stack
+    }
+
+    fn stack_budgets_0() -> Stack {
+        let mut stack = Stack::new("AllTypesBudgets0");
+        let vpc = cfn::ec2::Vpc::new().cidr_block("10.0.0.0/16");
+        let vpc_id = vpc.ref_();
+        let subnet = cfn::ec2::Subnet::new(vpc_id.clone()).cidr_block("10.0.0.0/24");
+        let subnet_id = subnet.ref_();
+        let sg = cfn::ec2::SecurityGroup::new("anchor").vpc_id(vpc_id.clone());
+        let sg_id = sg.attr_group_id();
+        let role = cfn::iam::Role::new(serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]
+        }));
+        let role_arn = role.attr_arn();
+        stack.add("AnchorVpc", vpc);
+        stack.add("AnchorSubnet", subnet);
+        stack.add("AnchorSecurityGroup", sg);
+        stack.add("AnchorRole", role);
+        // Keeps the anchors' values used even when no type of this stack needs them.
+        let _ = (&vpc_id, &subnet_id, &sg_id, &role_arn);
+        let mut attrs = indexmap::IndexMap::<String, rcdk_core::Value>::new();
+        let r = cfn::budgets::Budget::new(cfn::budgets::budget::BudgetData::new("sample", "sample"));
+        attrs.insert("TBudget.Id".into(), r.attr_id().into());
+        attrs.insert("TBudget.Ref".into(), r.ref_().into());
+        stack.add("TBudget", r);
+        let r = cfn::budgets::BudgetsAction::new("sample", cfn::budgets::budgets_action::NotificationType::Actual, cfn::budgets::budgets_action::ActionType::ApplyIamPolicy, cfn::budgets::budgets_action::ActionThreshold::new(1.0f64, cfn::budgets::budgets_action::ActionThresholdType::Percentage), "arn:aws:iam::123456789012:role/sample", cfn::budgets::budgets_action::Definition::new().iam_action_definition(cfn::budgets::budgets_action::IamActionDefinition::new("arn:aws:iam::000000000000:policy/a/a")), vec![cfn::budgets::budgets_action::Subscriber::new(cfn::budgets::budgets_action::SubscriberType::Sns, "a\t")]);
+        attrs.insert("TBudgetsAction.ActionId".into(), r.attr_action_id().into());
+        attrs.insert("TBudgetsAction.Ref".into(), r.ref_().into());
+        stack.add("TBudgetsAction", r);
         stack.add("Attributes", RawResource::untaggable("AWS::CloudFormation::WaitConditionHandle").metadata("Attributes", rcdk_core::Value::Map(attrs)));
         stack
     }
@@ -2516,6 +2651,8 @@ mod generated {
     fn every_default_type_synthesizes_and_passes_cfn_lint() {
         let mut app = App::new();
         app.add(stack_applicationautoscaling_0());
+        app.add(stack_autoscaling_0());
+        app.add(stack_budgets_0());
         app.add(stack_cloudwatch_0());
         app.add(stack_dynamodb_0());
         app.add(stack_ec2_0());

@@ -3,8 +3,10 @@
 //! manifest, its binaries and the files whose bytes decide its build, for the asset hash). Nothing
 //! is built here: the build happens at publish time.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use sha2::{Digest, Sha256};
 
@@ -42,33 +44,7 @@ impl CargoPackage {
     /// The package `name` of the workspace that holds directory `dir`.
     pub fn find_in(dir: &Path, name: &str) -> Result<CargoPackage, CargoError> {
         let err = |problem: String| CargoError(problem);
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        // `--offline`: synthesis must not touch the network; `--no-deps`: registry
-        // dependencies are pinned by Cargo.lock, which is hashed instead.
-        let output = Command::new(&cargo)
-            .args([
-                "metadata",
-                "--no-deps",
-                "--format-version",
-                "1",
-                "--offline",
-            ])
-            .current_dir(dir)
-            .output()
-            .map_err(|e| {
-                err(format!(
-                    "cannot run `cargo metadata` to find package `{name}`: {e}"
-                ))
-            })?;
-        if !output.status.success() {
-            return Err(err(format!(
-                "`cargo metadata` in {} failed (is it inside a Cargo workspace?): {}",
-                dir.display(),
-                String::from_utf8_lossy(&output.stderr).trim()
-            )));
-        }
-        let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)
-            .map_err(|e| err(format!("cannot read `cargo metadata` output: {e}")))?;
+        let metadata = workspace_metadata(dir, name)?;
         let root = PathBuf::from(metadata["workspace_root"].as_str().unwrap_or("."));
         let packages = metadata["packages"].as_array().cloned().unwrap_or_default();
         let package_of = |package: &str| -> Option<&serde_json::Value> {
@@ -211,4 +187,48 @@ impl CargoPackage {
         }
         Ok(())
     }
+}
+
+/// `cargo metadata` of the workspace holding `dir`, run once per directory and process: an app
+/// with several functions and images in one workspace pays for one run (about 80 ms), not one
+/// per asset.
+fn workspace_metadata(dir: &Path, name: &str) -> Result<Arc<serde_json::Value>, CargoError> {
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<serde_json::Value>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(found) = cache.lock().ok().and_then(|c| c.get(dir).cloned()) {
+        return Ok(found);
+    }
+    let err = |problem: String| CargoError(problem);
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    // `--offline`: synthesis must not touch the network; `--no-deps`: registry
+    // dependencies are pinned by Cargo.lock, which is hashed instead.
+    let output = Command::new(&cargo)
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--offline",
+        ])
+        .current_dir(dir)
+        .output()
+        .map_err(|e| {
+            err(format!(
+                "cannot run `cargo metadata` to find package `{name}`: {e}"
+            ))
+        })?;
+    if !output.status.success() {
+        return Err(err(format!(
+            "`cargo metadata` in {} failed (is it inside a Cargo workspace?): {}",
+            dir.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .map_err(|e| err(format!("cannot read `cargo metadata` output: {e}")))?;
+    let metadata = Arc::new(metadata);
+    if let Ok(mut c) = cache.lock() {
+        c.insert(dir.to_path_buf(), Arc::clone(&metadata));
+    }
+    Ok(metadata)
 }

@@ -77,10 +77,25 @@ pub struct ParameterDef {
 
 /// A template parameter of kind `K`: `Parameter::<VpcId>::new()` is an `AWS::EC2::VPC::Id`
 /// parameter whose [`value`](Parameter::value) is accepted wherever a VPC id is.
-#[derive(Debug, Clone)]
 pub struct Parameter<K: ?Sized> {
     def: ParameterDef,
     kind: PhantomData<fn() -> K>,
+}
+
+// By hand: derived impls would ask `K: Clone` / `K: Debug` of the kind, a marker type.
+impl<K: ?Sized> Clone for Parameter<K> {
+    fn clone(&self) -> Self {
+        Parameter {
+            def: self.def.clone(),
+            kind: PhantomData,
+        }
+    }
+}
+
+impl<K: ?Sized> std::fmt::Debug for Parameter<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parameter").field("def", &self.def).finish()
+    }
 }
 
 impl<K: ParameterKind + ?Sized> Parameter<K> {

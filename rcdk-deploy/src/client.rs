@@ -22,13 +22,14 @@ pub struct ClientOptions {
     pub endpoint_url: Option<String>,
 }
 
-/// The CloudFormation, S3, SSM and STS clients a deployment uses.
+/// The CloudFormation, S3, SSM, STS and ECR clients a deployment uses.
 #[derive(Debug, Clone)]
 pub struct Clients {
     pub(crate) cfn: aws_sdk_cloudformation::Client,
     pub(crate) s3: aws_sdk_s3::Client,
     pub(crate) ssm: aws_sdk_ssm::Client,
     pub(crate) sts: aws_sdk_sts::Client,
+    pub(crate) ecr: aws_sdk_ecr::Client,
     pub(crate) region: String,
     pub(crate) endpoint_url: Option<String>,
 }
@@ -101,7 +102,11 @@ impl Clients {
         let sts_config = aws_sdk_sts::config::Builder::from(sdk)
             .retry_classifier(FailFastOnRefused)
             .build();
+        let ecr_config = aws_sdk_ecr::config::Builder::from(sdk)
+            .retry_classifier(FailFastOnRefused)
+            .build();
         Ok(Clients {
+            ecr: aws_sdk_ecr::Client::from_conf(ecr_config),
             cfn: aws_sdk_cloudformation::Client::from_conf(cfn_config),
             s3: aws_sdk_s3::Client::from_conf(s3_config),
             ssm: aws_sdk_ssm::Client::from_conf(ssm_config),
@@ -154,6 +159,11 @@ impl Clients {
     /// The SSM client (the bootstrap version parameter).
     pub fn ssm(&self) -> &aws_sdk_ssm::Client {
         &self.ssm
+    }
+
+    /// The ECR client (registry credentials for container images).
+    pub fn ecr(&self) -> &aws_sdk_ecr::Client {
+        &self.ecr
     }
 
     /// The STS client (the credentials' account).

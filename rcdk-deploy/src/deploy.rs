@@ -98,6 +98,20 @@ impl Deploy {
         self
     }
 
+    /// Sends container image pushes to this registry endpoint instead of the account's ECR
+    /// registry (default: `$RCDK_ECR_REGISTRY_ENDPOINT`). Only loopback endpoints
+    /// (`http://127.0.0.1:PORT`) are accepted: it exists for tests against a local registry.
+    pub fn with_ecr_registry_endpoint(mut self, endpoint: Option<String>) -> Deploy {
+        self.session.ecr_registry_endpoint = endpoint;
+        self
+    }
+
+    /// Builds Dockerfile images with this container CLI (default: `$CDK_DOCKER`, or `docker`).
+    pub fn with_container_cli(mut self, program: impl Into<String>) -> Deploy {
+        self.session.container_cli = crate::image::ContainerCli::new(program);
+        self
+    }
+
     /// Whether Ctrl-C stops waiting with [`Error::Interrupted`] (default on).
     pub fn with_ctrl_c(mut self, catch: bool) -> Deploy {
         self.session.catch_ctrl_c = catch;

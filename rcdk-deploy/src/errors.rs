@@ -124,6 +124,15 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A container image asset cannot be built or pushed.
+    #[error("image asset {asset}: {source}; nothing was deployed")]
+    Image {
+        /// Asset id (its content hash) and display name.
+        asset: String,
+        /// What went wrong.
+        #[source]
+        source: crate::image::ImageError,
+    },
     /// `--timeout` ran out while waiting.
     #[error("stack {stack}: still {status} after waiting {secs}s (--timeout); {action}")]
     Timeout {

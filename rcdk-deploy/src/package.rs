@@ -143,6 +143,30 @@ pub enum PackageError {
         /// Where it was expected.
         path: PathBuf,
     },
+    /// `--bin` names a binary target the package does not have.
+    #[error("package `{package}` has no binary target `{bin}`; its binaries are: {bins}")]
+    UnknownBinary {
+        /// The package.
+        package: String,
+        /// The binary asked for.
+        bin: String,
+        /// The binaries it has.
+        bins: String,
+    },
+    /// The package has several binaries and none was chosen.
+    #[error("package `{package}` has several binary targets ({bins}); choose the one for the image (`.bin(NAME)`, `--bin NAME`)")]
+    AmbiguousBinary {
+        /// The package.
+        package: String,
+        /// Its binaries.
+        bins: String,
+    },
+    /// The package has no binary target at all.
+    #[error("package `{package}` has no binary target (src/main.rs or [[bin]]): a library cannot become an image")]
+    NoBinaryTarget {
+        /// The package.
+        package: String,
+    },
     /// The package is over one of Lambda's size limits.
     #[error("the Lambda package of `{package}` is {size} bytes {what}, over Lambda's limit of {limit} bytes; make the binary smaller (fewer dependencies or features, `strip = true`, `opt-level = \"z\"` in the release profile) or ship a container image")]
     TooLarge {
@@ -406,6 +430,22 @@ impl Arch {
             Arch::Arm64 => "aarch64-unknown-linux-gnu",
         }
     }
+
+    /// The static (musl) Rust target: binaries for `scratch` images, which have no libc.
+    pub fn musl_target(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "x86_64-unknown-linux-musl",
+            Arch::Arm64 => "aarch64-unknown-linux-musl",
+        }
+    }
+
+    /// The OCI name of the architecture (`amd64`, `arm64`), as image platforms spell it.
+    pub fn oci_name(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "amd64",
+            Arch::Arm64 => "arm64",
+        }
+    }
 }
 
 impl std::fmt::Display for Arch {
@@ -437,6 +477,7 @@ pub struct LambdaBuild {
     arch: Arch,
     cargo_lambda: Option<PathBuf>,
     search_path: Option<OsString>,
+    musl: bool,
 }
 
 impl LambdaBuild {
@@ -449,6 +490,21 @@ impl LambdaBuild {
             arch: Arch::X86_64,
             cargo_lambda: None,
             search_path: None,
+            musl: false,
+        }
+    }
+
+    /// Links statically against musl instead of glibc (for images without a libc, `scratch`).
+    pub fn musl(mut self, musl: bool) -> LambdaBuild {
+        self.musl = musl;
+        self
+    }
+
+    fn target(&self) -> &'static str {
+        if self.musl {
+            self.arch.musl_target()
+        } else {
+            self.arch.rust_target()
         }
     }
 
@@ -524,22 +580,56 @@ impl LambdaBuild {
                     .to_path_buf()
             });
         let bin = package_binary(&metadata, &self.package, &self.manifest)?;
-        check_target_installed(self.arch)?;
+        check_target_installed(self.arch, self.target())?;
         let cargo_lambda = self.find_cargo_lambda(&root)?;
 
         fs::create_dir_all(out_dir).map_err(io_err("creating directory", out_dir))?;
         let lambda_dir = out_dir.join(format!(".lambda-build-{}", std::process::id()));
-        let result = self.run_cargo_lambda(&cargo_lambda, &bin, &lambda_dir, out_dir);
+        let result = self
+            .run_cargo_lambda(&cargo_lambda, &bin, &lambda_dir)
+            .and_then(|bootstrap| self.zip_bootstrap(&bootstrap, out_dir));
         let _ = fs::remove_dir_all(&lambda_dir);
         result
     }
 
+    /// Builds the release binary `bin` of the package (its only binary when `None`) with
+    /// cargo-lambda for the architecture (glibc through zig, or musl with [`LambdaBuild::musl`])
+    /// and moves it to `out_dir/<bin>`; returns that path and the binary's name. The checks
+    /// of [`LambdaBuild::build`] come first; Lambda's size limits do not apply.
+    pub fn build_binary(&self, bin: Option<&str>, out_dir: &Path) -> Result<(PathBuf, String)> {
+        let metadata = cargo_metadata(&self.manifest)?;
+        let root = metadata
+            .get("workspace_root")
+            .and_then(|v| v.as_str())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                self.manifest
+                    .parent()
+                    .unwrap_or(Path::new("."))
+                    .to_path_buf()
+            });
+        let bin = choose_binary(&metadata, &self.package, &self.manifest, bin)?;
+        check_target_installed(self.arch, self.target())?;
+        let cargo_lambda = self.find_cargo_lambda(&root)?;
+        fs::create_dir_all(out_dir).map_err(io_err("creating directory", out_dir))?;
+        let lambda_dir = out_dir.join(format!(".image-build-{}", std::process::id()));
+        let result = self
+            .run_cargo_lambda(&cargo_lambda, &bin, &lambda_dir)
+            .and_then(|built| {
+                let out = out_dir.join(&bin);
+                fs::rename(&built, &out).map_err(io_err("moving", &built))?;
+                Ok(out)
+            });
+        let _ = fs::remove_dir_all(&lambda_dir);
+        result.map(|path| (path, bin))
+    }
+
+    /// Runs `cargo lambda build`; returns the path of the binary it left (named `bootstrap`).
     fn run_cargo_lambda(
         &self,
         cargo_lambda: &Path,
         bin: &str,
         lambda_dir: &Path,
-        out_dir: &Path,
     ) -> Result<PathBuf> {
         let mut command = Command::new(cargo_lambda);
         command
@@ -553,7 +643,7 @@ impl LambdaBuild {
             .arg("--bin")
             .arg(bin)
             .arg("--target")
-            .arg(self.arch.rust_target())
+            .arg(self.target())
             .arg("--output-format")
             .arg("binary")
             .arg("--lambda-dir")
@@ -581,18 +671,23 @@ impl LambdaBuild {
             });
         }
         let bootstrap = lambda_dir.join("bootstrap");
-        let unzipped = match fs::metadata(&bootstrap) {
-            Ok(m) => m.len(),
-            Err(_) => {
-                return Err(PackageError::NoBootstrap {
-                    package: self.package.clone(),
-                    path: bootstrap,
-                })
-            }
-        };
+        if fs::metadata(&bootstrap).is_err() {
+            return Err(PackageError::NoBootstrap {
+                package: self.package.clone(),
+                path: bootstrap,
+            });
+        }
+        Ok(bootstrap)
+    }
+
+    /// Zips a built `bootstrap` into `out_dir/<package>-<arch>.zip` within Lambda's limits.
+    fn zip_bootstrap(&self, bootstrap: &Path, out_dir: &Path) -> Result<PathBuf> {
+        let unzipped = fs::metadata(bootstrap)
+            .map_err(io_err("reading", bootstrap))?
+            .len();
         check_limits(&self.package, unzipped, 0)?;
         let out = out_dir.join(format!("{}-{}.zip", self.package, self.arch));
-        let info = zip_single_file(&bootstrap, "bootstrap", FileMode::Executable, &out)?;
+        let info = zip_single_file(bootstrap, "bootstrap", FileMode::Executable, &out)?;
         if let Err(e) = check_limits(&self.package, info.unzipped_bytes, info.zipped_bytes) {
             let _ = fs::remove_file(&out);
             return Err(e);
@@ -671,6 +766,53 @@ fn cargo_metadata(manifest: &Path) -> Result<serde_json::Value> {
 
 /// The single binary target of `name` in the workspace metadata.
 fn package_binary(metadata: &serde_json::Value, name: &str, manifest: &Path) -> Result<String> {
+    let bins = package_binaries(metadata, name, manifest)?;
+    match bins.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => Err(PackageError::NotOneBinary {
+            name: name.to_string(),
+            count: bins.len(),
+            bins: if bins.is_empty() {
+                "none".into()
+            } else {
+                bins.join(", ")
+            },
+        }),
+    }
+}
+
+/// The binary target `wanted` of package `name`, or its only binary when `wanted` is `None`.
+fn choose_binary(
+    metadata: &serde_json::Value,
+    name: &str,
+    manifest: &Path,
+    wanted: Option<&str>,
+) -> Result<String> {
+    let bins = package_binaries(metadata, name, manifest)?;
+    match (wanted, bins.as_slice()) {
+        (_, []) => Err(PackageError::NoBinaryTarget {
+            package: name.to_string(),
+        }),
+        (Some(bin), _) if bins.iter().any(|b| b == bin) => Ok(bin.to_string()),
+        (Some(bin), _) => Err(PackageError::UnknownBinary {
+            package: name.to_string(),
+            bin: bin.to_string(),
+            bins: bins.join(", "),
+        }),
+        (None, [one]) => Ok(one.clone()),
+        (None, _) => Err(PackageError::AmbiguousBinary {
+            package: name.to_string(),
+            bins: bins.join(", "),
+        }),
+    }
+}
+
+/// The binary targets of package `name` in the workspace metadata.
+fn package_binaries(
+    metadata: &serde_json::Value,
+    name: &str,
+    manifest: &Path,
+) -> Result<Vec<String>> {
     let packages = metadata
         .get("packages")
         .and_then(|p| p.as_array())
@@ -691,7 +833,7 @@ fn package_binary(metadata: &serde_json::Value, name: &str, manifest: &Path) -> 
             known: known.join(", "),
         });
     };
-    let bins: Vec<&str> = package
+    let bins: Vec<String> = package
         .get("targets")
         .and_then(|t| t.as_array())
         .map(|targets| {
@@ -703,27 +845,16 @@ fn package_binary(metadata: &serde_json::Value, name: &str, manifest: &Path) -> 
                         .is_some_and(|k| k.iter().any(|k| k.as_str() == Some("bin")))
                 })
                 .filter_map(|t| t.get("name").and_then(|n| n.as_str()))
+                .map(str::to_string)
                 .collect()
         })
         .unwrap_or_default();
-    match bins.as_slice() {
-        [one] => Ok((*one).to_string()),
-        _ => Err(PackageError::NotOneBinary {
-            name: name.to_string(),
-            count: bins.len(),
-            bins: if bins.is_empty() {
-                "none".into()
-            } else {
-                bins.join(", ")
-            },
-        }),
-    }
+    Ok(bins)
 }
 
 /// The target's standard library is in the sysroot when it is installed (`rustup target add`
 /// puts it there).
-fn check_target_installed(arch: Arch) -> Result<()> {
-    let target = arch.rust_target();
+fn check_target_installed(arch: Arch, target: &'static str) -> Result<()> {
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
     let sysroot = Command::new(&rustc)
         .args(["--print", "sysroot"])

@@ -21,6 +21,10 @@ pub struct PublishReport {
     pub uploaded: Vec<String>,
     /// `s3://bucket/key` of each object that was there already.
     pub present: Vec<String>,
+    /// `HOST/REPOSITORY:TAG` of each container image pushed.
+    pub images_pushed: Vec<String>,
+    /// `HOST/REPOSITORY:TAG` of each container image whose tag was there already.
+    pub images_present: Vec<String>,
 }
 
 impl Deploy {
@@ -43,6 +47,7 @@ impl Deploy {
             path: std::env::temp_dir(),
             source,
         })?;
+        let mut images = crate::publish_images::ImagePublisher::default();
         for stack in assembly.select(names)? {
             let found = assembly
                 .cloud()
@@ -96,12 +101,29 @@ impl Deploy {
                     report.uploaded.push(url);
                 }
             }
+            images
+                .publish(
+                    self,
+                    &base,
+                    &manifest.docker_images,
+                    target,
+                    scratch.path(),
+                    &mut report,
+                )
+                .await?;
         }
         if !report.present.is_empty() {
             s.output.line(format!(
                 "{} asset(s) already published, {} uploaded",
                 report.present.len(),
                 report.uploaded.len()
+            ));
+        }
+        if !report.images_present.is_empty() {
+            s.output.line(format!(
+                "{} image(s) already in their repository, {} pushed",
+                report.images_present.len(),
+                report.images_pushed.len()
             ));
         }
         Ok(report)
@@ -233,6 +255,23 @@ fn check_hash(path: &Path, id: &str) -> std::result::Result<(), String> {
 /// Runs an `executable` source in `base`; the last non-empty line of its standard output is the
 /// path of the file (or directory) it produced, relative to `base` unless absolute.
 fn run_executable(base: &Path, command: &[String]) -> std::result::Result<PathBuf, String> {
+    let line = run_last_line(base, command)?;
+    let path = base.join(&line);
+    if !path.exists() {
+        return Err(format!(
+            "`{}` printed {line:?}, which does not exist",
+            command.join(" ")
+        ));
+    }
+    Ok(path)
+}
+
+/// Runs `command` in `base` (standard error shown as it comes); returns the last non-empty line
+/// of its standard output.
+pub(crate) fn run_last_line(
+    base: &Path,
+    command: &[String],
+) -> std::result::Result<String, String> {
     let (program, args) = command
         .split_first()
         .ok_or_else(|| "its executable source is an empty command".to_string())?;
@@ -260,14 +299,7 @@ fn run_executable(base: &Path, command: &[String]) -> std::result::Result<PathBu
         .map(str::trim)
         .rfind(|l| !l.is_empty())
         .ok_or_else(|| format!("`{}` printed no path", command.join(" ")))?;
-    let path = base.join(line);
-    if !path.exists() {
-        return Err(format!(
-            "`{}` printed {line:?}, which does not exist",
-            command.join(" ")
-        ));
-    }
-    Ok(path)
+    Ok(line.to_string())
 }
 
 #[cfg(test)]

@@ -16,6 +16,11 @@ pub(crate) struct Session {
     pub confirm: Confirm,
     pub poll_interval: Duration,
     pub catch_ctrl_c: bool,
+    /// Where image pushes go instead of the ECR registry (`RCDK_ECR_REGISTRY_ENDPOINT`,
+    /// checked to be loopback when used).
+    pub ecr_registry_endpoint: Option<String>,
+    /// The container CLI for Dockerfile images (`CDK_DOCKER`, default `docker`).
+    pub container_cli: crate::image::ContainerCli,
     /// What is running on AWS right now, for the Ctrl-C message.
     in_flight: Mutex<Option<String>>,
 }
@@ -28,6 +33,10 @@ impl Session {
             confirm: Confirm::from_terminal(),
             poll_interval: Duration::from_secs(2),
             catch_ctrl_c: true,
+            ecr_registry_endpoint: std::env::var(crate::image::REGISTRY_ENDPOINT_ENV)
+                .ok()
+                .filter(|v| !v.trim().is_empty()),
+            container_cli: crate::image::ContainerCli::from_env(),
             in_flight: Mutex::new(None),
         }
     }

@@ -46,6 +46,11 @@ pub mod prelude {
     pub use rcdk_core::id;
     // Service constructs: IAM, ECS, load balancers, storage, data tier; the `I*` traits are
     // what other constructs ask of them (implemented by imported resources too).
+    pub use rcdk_constructs::budgets::{BudgetTopic, MonthlyBudget, Spend, Usd};
+    pub use rcdk_constructs::compute::{
+        AutoScalingGroup, CpuArchitecture, Gp3Volume, InstanceType, LaunchTemplate, MachineImage,
+        RollingUpdate, UserData,
+    };
     pub use rcdk_constructs::data::{PostgresDatabase, RedisCache};
     pub use rcdk_constructs::ecs::{
         AutoScaling, Container, ContainerImage, EcsCluster, EcsService, FargateSize, HealthCheck,
@@ -53,8 +58,8 @@ pub mod prelude {
     };
     pub use rcdk_constructs::elbv2::{ApplicationLoadBalancer, ImportedListener, Route};
     pub use rcdk_constructs::iam::{
-        Action, ConditionOperator, Grant, Grantee, ManagedPolicy, PolicyDocument, Role,
-        RoleNameText, Statement, TaskRoles,
+        Action, ConditionOperator, GithubActionsRole, Grant, Grantee, ManagedPolicy, OidcProvider,
+        PolicyDocument, Role, RoleNameText, Statement, TaskRoles,
     };
     pub use rcdk_constructs::lambda::{
         Architecture, Code, Function, FunctionBuilder, InVpc, NoVpc, RateUnit, Runtime, Schedule,
@@ -62,7 +67,8 @@ pub mod prelude {
     };
     pub use rcdk_constructs::storage::{
         AttributeType, Bucket, IBucket, ILogGroup, IParameter, IQueue, ISecret, ITable,
-        KeyAttribute, LogGroup, LogRetention, ParameterPath, Queue, Secret, SsmParameter, Table,
+        KeyAttribute, LifecycleRule, LogGroup, LogRetention, ParameterPath, Queue, Secret,
+        SsmParameter, StorageClass, Table,
     };
     pub use rcdk_constructs::{fargate_size, role_name};
     pub use rcdk_core::aspect::{for_cfn_type, for_type, AspectContext};

@@ -32,6 +32,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rcdk_testkit::moto::MotoServer;
+use rcdk_testkit::registry::Registry;
 use sha2::Digest;
 
 const REGION: &str = "us-east-1";
@@ -199,14 +200,16 @@ fn command(
     example: Option<&str>,
     dir: &Path,
     moto: &MotoServer,
+    images: &Images,
     args: &[&str],
 ) -> Result<String, String> {
     let endpoint = moto.endpoint_url();
     let mut all: Vec<&str> = args.to_vec();
     all.extend(["--endpoint-url", &endpoint, "--region", REGION]);
+    let env = images.env();
     let out = match example {
-        Some(example) => common::run(example, dir, &all),
-        None => common::cargo_rcdk(dir, &all),
+        Some(example) => common::run_with(example, dir, &all, &env),
+        None => common::cargo_rcdk_with(dir, &all, &env),
     };
     let text = common::transcript(&out);
     if out.status.success() {
@@ -221,16 +224,93 @@ fn command(
     }
 }
 
+/// The registry that stands in for ECR, and the base image the example's images are built on.
+///
+/// moto answers ECR's GetAuthorizationToken but stores no images, so `RCDK_ECR_REGISTRY_ENDPOINT`
+/// sends the pushes to a local OCI registry. This machine reaches no public registry, so the
+/// base of images built from cargo packages is a test image pushed to that registry
+/// (`RCDK_DEFAULT_BASE_IMAGE`, the same variable an air-gapped user points at a mirror).
+struct Images {
+    registry: Registry,
+    endpoint: String,
+    base: String,
+}
+
+impl Images {
+    fn start() -> Result<Images, String> {
+        let registry = Registry::start()?;
+        let base = rcdk_testkit::oci_fixture::push_base_image(&registry)?;
+        let endpoint = registry.endpoint();
+        Ok(Images {
+            registry,
+            endpoint,
+            base,
+        })
+    }
+
+    fn env(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("RCDK_ECR_REGISTRY_ENDPOINT", self.endpoint.as_str()),
+            ("RCDK_DEFAULT_BASE_IMAGE", self.base.as_str()),
+        ]
+    }
+
+    /// Every container image of the assembly's asset manifests is in the registry under the
+    /// bootstrap repository with its hash as tag, and `skopeo` (not our code) reads a config
+    /// that runs the package's binary as a non-root user. Returns how many images were checked.
+    fn check_pushed(&self, dir: &Path) -> Result<usize, String> {
+        let assembly = rcdk_core::cloud_assembly::CloudAssembly::load(&dir.join("cdk.out"))
+            .map_err(|e| e.to_string())?;
+        let mut checked = 0;
+        for stack in assembly.stacks() {
+            let Some((_, manifest)) = assembly
+                .asset_manifest(&stack.id)
+                .map_err(|e| e.to_string())?
+            else {
+                continue;
+            };
+            for (hash, entry) in &manifest.docker_images {
+                let image = format!(
+                    "{}/cdk-hnb659fds-container-assets-123456789012-{REGION}:{hash}",
+                    self.registry.host()
+                );
+                let config = self.registry.skopeo().inspect_config(&image)?;
+                let entrypoint = config["config"]["Entrypoint"].clone();
+                let user = config["config"]["User"].as_str().unwrap_or_default();
+                let command = entry.source.executable.clone().unwrap_or_default();
+                let package = command
+                    .iter()
+                    .position(|a| a == "--package")
+                    .and_then(|i| command.get(i + 1))
+                    .ok_or_else(|| format!("{image}: no --package in {command:?}"))?;
+                if entrypoint != serde_json::json!([format!("/app/{package}")]) {
+                    return Err(format!(
+                        "{image}: entrypoint {entrypoint}, expected /app/{package}"
+                    ));
+                }
+                if user.is_empty() || user.starts_with("0") || user.starts_with("root") {
+                    return Err(format!(
+                        "{image}: runs as {user:?}, expected a non-root user"
+                    ));
+                }
+                checked += 1;
+            }
+        }
+        Ok(checked)
+    }
+}
+
 /// Deploy, diff, destroy for one example; returns what took how long.
 fn deploy_diff_destroy(example: &str) -> Result<String, String> {
     let started = Instant::now();
     let script = common::root().join("tests/moto_patches.py");
     let moto = MotoServer::start_script(&script)?;
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let images = Images::start()?;
     let ready = started.elapsed();
 
     let bootstrap = Instant::now();
-    command(None, dir.path(), &moto, &["bootstrap"])?;
+    command(None, dir.path(), &moto, &images, &["bootstrap"])?;
     let bootstrap = bootstrap.elapsed();
 
     let deploy = Instant::now();
@@ -239,6 +319,7 @@ fn deploy_diff_destroy(example: &str) -> Result<String, String> {
         None,
         dir.path(),
         &moto,
+        &images,
         &[
             "deploy",
             "--all",
@@ -265,9 +346,18 @@ fn deploy_diff_destroy(example: &str) -> Result<String, String> {
     let deploy = deploy.elapsed();
     let functions =
         lambda_code_is_the_uploaded_object(&moto).map_err(|e| format!("{example}: {e}"))?;
+    let pushed = images
+        .check_pushed(dir.path())
+        .map_err(|e| format!("{example}: {e}"))?;
 
     let diff = Instant::now();
-    let text = command(Some(example), dir.path(), &moto, &["diff", "--fail"])?;
+    let text = command(
+        Some(example),
+        dir.path(),
+        &moto,
+        &images,
+        &["diff", "--fail"],
+    )?;
     let unchanged = text.matches(": no differences").count();
     if unchanged != stacks.len() {
         return Err(format!(
@@ -282,6 +372,7 @@ fn deploy_diff_destroy(example: &str) -> Result<String, String> {
         None,
         dir.path(),
         &moto,
+        &images,
         &["destroy", "--all", "--yes", "--app", "cdk.out"],
     )?;
     let listed: Vec<(String, String)> = list_stacks(&moto)?
@@ -298,7 +389,7 @@ fn deploy_diff_destroy(example: &str) -> Result<String, String> {
         ));
     }
     Ok(format!(
-        "{example}: {} stack(s), {functions} Lambda function(s) running an uploaded zip; moto ready {:.1?}, bootstrap {:.1?}, deploy {:.1?}, diff {:.1?}, destroy {:.1?}",
+        "{example}: {} stack(s), {functions} Lambda function(s) running an uploaded zip, {pushed} container image(s) pushed; moto ready {:.1?}, bootstrap {:.1?}, deploy {:.1?}, diff {:.1?}, destroy {:.1?}",
         stacks.len(),
         ready,
         bootstrap,

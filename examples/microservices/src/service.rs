@@ -22,8 +22,8 @@ pub struct Microservice {
 }
 
 impl Microservice {
-    /// Service `name` (it names the task family, the ECR repository of its image and the
-    /// parameter path `/<name>/`), reached through the load balancer on `path` (`/users/*`);
+    /// Service `name` (it names the task family, the workspace package its image is built
+    /// from and the parameter path `/<name>/`), reached through the load balancer on `path` (`/users/*`);
     /// with `exec`, ECS Exec (`aws ecs execute-command`) is on: the task role gets the four
     /// `ssmmessages` channel actions of the seed's `ECSExec` statement. What the service's task
     /// definition needs is registered into `execution`.
@@ -47,7 +47,11 @@ impl Microservice {
         )
         .description(format!("Database credentials of {name}"));
 
-        let container = Container::new("app", ContainerImage::ecr(name, "1.0.0"))?
+        // The image is the service's own code: the workspace package of the same name, built and
+        // pushed by `cargo rcdk deploy` (synthesis only hashes its sources). The default base
+        // has glibc and CA certificates but no shell, so the health check runs the binary.
+        let image = ContainerImage::cargo_package(name)?;
+        let container = Container::new("app", image)?
             .port(PORT)
             .env("DB_HOST", platform.database.endpoint_address())
             .env("REDIS_HOST", platform.cache.primary_address())
@@ -60,9 +64,10 @@ impl Microservice {
                 "DB_PASSWORD",
                 SecretSource::secret_field(&credentials, "password"),
             )
-            .health_check(HealthCheck::shell(&format!(
-                "wget -q -O /dev/null http://localhost:{PORT}/health || exit 1"
-            )))
+            .health_check(HealthCheck::exec([
+                format!("/app/{name}"),
+                "--health-check".to_string(),
+            ]))
             .read_only_root_filesystem();
         let mut service = EcsService::builder(name, &platform.cluster, &platform.vpc)
             .size(fargate_size!(512, 1024))

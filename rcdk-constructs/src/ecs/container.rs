@@ -308,10 +308,11 @@ impl SecretSource {
     }
 }
 
-/// A container health check run by the agent: a shell command that exits 0 when healthy.
+/// A container health check run by the agent: a command that exits 0 when healthy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HealthCheck {
-    command: String,
+    /// `CMD-SHELL` and its command line, or `CMD` and the program with its arguments.
+    command: Vec<String>,
     interval: u16,
     timeout: u16,
     retries: u16,
@@ -321,8 +322,20 @@ pub struct HealthCheck {
 impl HealthCheck {
     /// `CMD-SHELL command`, every 30 s, 5 s timeout, 3 retries, 10 s grace at start.
     pub fn shell(command: &str) -> HealthCheck {
+        HealthCheck::with(vec!["CMD-SHELL".to_string(), command.to_string()])
+    }
+
+    /// `CMD program args...`: the program runs without a shell, which images without one
+    /// (distroless, scratch) need; same timings as [`HealthCheck::shell`].
+    pub fn exec<S: Into<String>>(program_and_args: impl IntoIterator<Item = S>) -> HealthCheck {
+        let mut command = vec!["CMD".to_string()];
+        command.extend(program_and_args.into_iter().map(Into::into));
+        HealthCheck::with(command)
+    }
+
+    fn with(command: Vec<String>) -> HealthCheck {
         HealthCheck {
-            command: command.to_string(),
+            command,
             interval: 30,
             timeout: 5,
             retries: 3,
@@ -338,7 +351,7 @@ impl HealthCheck {
 
     fn property(&self) -> td::HealthCheck {
         td::HealthCheck::new()
-            .command(["CMD-SHELL", self.command.as_str()])
+            .command(self.command.clone())
             .interval(i64::from(self.interval))
             .timeout(i64::from(self.timeout))
             .retries(i64::from(self.retries))

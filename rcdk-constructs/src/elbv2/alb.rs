@@ -9,9 +9,9 @@ use rcdk_core::{fns, CostItem, NodeId, Resource, Tag, Val};
 
 use super::listener::Routing;
 use super::route::Route;
+use super::target::LoadBalancerTarget;
 use crate::cfn::elasticloadbalancingv2 as cfn;
 use crate::cfn::elasticloadbalancingv2::{listener, load_balancer};
-use crate::ecs::EcsService;
 use crate::error::ConstructError;
 use crate::network::{Connectable, IVpc, Port, SecurityGroup, SubnetSelection, TierKind};
 use crate::pricing;
@@ -299,18 +299,21 @@ impl ApplicationLoadBalancer {
         &mut self.resource.resource
     }
 
-    /// Sends requests matching `route` to `service` (its first container with a port): a
-    /// target group of the tasks' IPs, a listener rule, the service's registration, and the
-    /// security group rules from this load balancer to the service on that port. Priorities
-    /// not given are allocated by specificity; a clash is an error. Routes go to the HTTPS
-    /// listener when there is a certificate.
-    pub fn route(
+    /// Sends requests matching `route` to `target`: an ECS service (its first container with
+    /// a port; a target group of the tasks' IPs) or an auto scaling group (its traffic port; a
+    /// target group of instances, and the group switches to the load balancer's health
+    /// checks). Writes the target group, a listener rule, the registration, and the security
+    /// group rules from this load balancer to the target on that port, so the target admits
+    /// the port from this load balancer's group only. Priorities not given are allocated by
+    /// specificity; a clash is an error. Routes go to the HTTPS listener when there is a
+    /// certificate.
+    pub fn route<T: LoadBalancerTarget>(
         &mut self,
-        service: &mut EcsService,
+        target: &mut T,
         route: Route,
     ) -> Result<&mut Self, ConstructError> {
-        let port = self.routing.add(self.listener_arn(), service, route)?;
-        service
+        let port = self.routing.add(self.listener_arn(), target, route)?;
+        target
             .security_group_mut()
             .allow_from(&*self, Port::tcp(port));
         Ok(self)

@@ -10,7 +10,7 @@ use rcdk_macros::Construct;
 use super::alb::load_balancer_full_name;
 use super::priority::PriorityAllocator;
 use super::route::{Route, RouteTarget};
-use crate::ecs::EcsService;
+use super::target::{LoadBalancerTarget, TargetAttachment};
 use crate::error::ConstructError;
 use crate::network::{Connectable, IVpc, Port, SecurityGroup};
 
@@ -48,53 +48,57 @@ impl Routing {
         }
     }
 
-    /// Adds the target group and rule of `route` to `service` on `listener`, registers the
-    /// service with it and settles the priorities; returns the port traffic goes to.
+    /// Adds the target group and rule of `route` to `target` on `listener`, registers the
+    /// target with it and settles the priorities; returns the port traffic goes to.
     pub(crate) fn add(
         &mut self,
         listener: Val<ListenerArn>,
-        service: &mut EcsService,
+        target: &mut dyn LoadBalancerTarget,
         route: Route,
     ) -> Result<u16, ConstructError> {
-        let (container, port) =
-            service
-                .traffic_port()
-                .ok_or_else(|| ConstructError::ServiceWithoutPort {
-                    service: service.name().to_string(),
-                })?;
-        route.validate(service.name())?;
+        let name = target.target_name();
+        let port = target.target_port()?;
+        route.validate(&name)?;
         if self.explicit_priorities && route.priority_value().is_none() {
             return Err(ConstructError::InvalidRoute {
-                service: service.name().to_string(),
+                service: name,
                 problem: "the listener is imported and may hold rules this app does not know: \
                           give the route its priority with .priority(n)"
                     .into(),
             });
         }
-        let mut key = service.name().to_string();
+        let mut key = name.clone();
         let mut n = 2;
         while self.routes.contains_key(&key) {
-            key = format!("{}{n}", service.name());
+            key = format!("{name}{n}");
             n += 1;
         }
         let index =
             self.allocator
                 .register(&key, route.hosts(), route.paths(), route.priority_value())?;
         debug_assert_eq!(index, self.routes.len());
-        let target = RouteTarget::new(&route, self.vpc_id.clone(), port, listener);
+        let route_target = RouteTarget::new(
+            &route,
+            self.vpc_id.clone(),
+            port,
+            listener,
+            target.target_kind(),
+        );
         let label = rcdk_core::fns::join(
             "/",
-            vec![self.load_balancer.clone(), target.target_group_full_name()],
+            vec![
+                self.load_balancer.clone(),
+                route_target.target_group_full_name(),
+            ],
         );
-        service.attach_target_group(
-            &container,
+        target.attach(TargetAttachment {
+            target_group_arn: route_target.target_group_arn(),
+            rule: route_target.rule_node(),
             port,
-            target.target_group_arn(),
-            target.rule_node(),
-            route.grace_seconds(),
+            grace_seconds: route.grace_seconds(),
             label,
-        );
-        self.routes.insert(key, target);
+        });
+        self.routes.insert(key, route_target);
         let priorities = self.allocator.allocate()?;
         for (target, priority) in self.routes.values_mut().zip(priorities) {
             target.set_priority(priority);
@@ -161,16 +165,16 @@ impl ImportedListener {
         self.arn.clone()
     }
 
-    /// Sends requests matching `route` (which must name its priority) to `service`: a target
-    /// group and listener rule in this app, and the ingress rule on the service's group from
-    /// the load balancer's group.
-    pub fn route(
+    /// Sends requests matching `route` (which must name its priority) to `target` (an ECS
+    /// service or an auto scaling group): a target group and listener rule in this app, and
+    /// the ingress rule on the target's group from the load balancer's group.
+    pub fn route<T: LoadBalancerTarget>(
         &mut self,
-        service: &mut EcsService,
+        target: &mut T,
         route: Route,
     ) -> Result<&mut Self, ConstructError> {
-        let port = self.routing.add(self.arn.clone(), service, route)?;
-        service
+        let port = self.routing.add(self.arn.clone(), target, route)?;
+        target
             .security_group_mut()
             .allow_from(&*self, Port::tcp(port));
         Ok(self)

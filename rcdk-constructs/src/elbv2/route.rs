@@ -4,6 +4,7 @@ use rcdk_core::kind::{ListenerArn, TargetGroupArn, VpcId};
 use rcdk_core::{NodeId, Resource, Tag, Val};
 use rcdk_macros::Construct;
 
+use super::target::TargetKind;
 use crate::cfn::elasticloadbalancingv2 as cfn;
 use crate::cfn::elasticloadbalancingv2::{listener_rule, target_group};
 use crate::error::ConstructError;
@@ -67,6 +68,7 @@ impl Route {
     }
 
     /// Seconds after a task starts during which failed health checks are ignored (default 60).
+    /// An auto scaling group keeps its own grace period (`health_check_grace_seconds`).
     pub fn grace_seconds(&self) -> u16 {
         self.grace_seconds
     }
@@ -137,9 +139,10 @@ impl RouteTarget {
         vpc_id: Val<VpcId>,
         port: u16,
         listener: Val<ListenerArn>,
+        kind: TargetKind,
     ) -> RouteTarget {
         let target_group = cfn::TargetGroup::new()
-            .target_type(target_group::TargetType::Ip)
+            .target_type(kind.cfn())
             .protocol(target_group::Protocol::Http)
             .protocol_version("HTTP1")
             .port(i64::from(port))

@@ -1,5 +1,6 @@
-//! IAM: typed policy documents, validated role names, roles with typed grants, and the pair of
-//! roles every ECS service needs.
+//! IAM: typed policy documents, validated role names, roles with typed grants, the pair of
+//! roles every ECS service needs, and OIDC web-identity roles (GitHub Actions) for CI without
+//! stored keys.
 //!
 //! ```
 //! use rcdk_constructs::iam::{Grantee, Role, Statement};
@@ -40,6 +41,7 @@
 
 mod grant;
 mod name;
+mod oidc;
 mod policy;
 mod role;
 mod shared_execution;
@@ -49,6 +51,10 @@ mod task_roles;
 pub(crate) use grant::grant_all;
 pub use grant::{CheckedStatement, Grant, Grantee};
 pub use name::{check_role_name, RoleNameText, ROLE_NAME_MAX};
+pub use oidc::{
+    GithubActionsRole, GithubActionsRoleBuilder, IOidcProvider, ImportedOidcProvider, OidcProvider,
+    CI_SESSION_SECONDS, GITHUB_ACTIONS_ISSUER, STS_AUDIENCE,
+};
 pub use policy::{
     estimated_len, Action, Added, ConditionOperator, Effect, PolicyDocument, Principal, Statement,
     POLICY_VERSION, REFERENCE_ESTIMATE,

@@ -239,6 +239,8 @@ pub enum Principal {
     /// One of two principals, chosen at deployment by a template condition (`Fn::If`); made
     /// with [`Principal::either`].
     Conditional(Val<Json>),
+    /// An identity provider (OIDC or SAML) by ARN, for `sts:AssumeRoleWithWebIdentity`.
+    Federated(Val<String>),
 }
 
 impl Principal {
@@ -256,6 +258,7 @@ impl Principal {
             Principal::Service(s) => map([("Service", Value::str(s.clone()))]),
             Principal::Aws(a) => map([("AWS", a.value().clone())]),
             Principal::Conditional(v) => v.value().clone(),
+            Principal::Federated(p) => map([("Federated", p.value().clone())]),
         }
     }
 }

@@ -69,7 +69,7 @@ impl Role {
         )
     }
 
-    fn with_trust(trust: Statement) -> Role {
+    pub(crate) fn with_trust(trust: Statement) -> Role {
         let mut document = PolicyDocument::new();
         let _ = document.add_trusted(trust);
         Role {

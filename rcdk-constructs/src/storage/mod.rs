@@ -1,5 +1,6 @@
 //! Supporting resources of services, secure by default: log groups, SSM parameters, buckets,
-//! queues, secrets and DynamoDB tables, each with typed grants scoped to its ARN.
+//! queues, secrets and DynamoDB tables, each with typed grants scoped to its ARN; typed,
+//! checked S3 lifecycle rules.
 
 mod dynamodb;
 // Delivery of load-balancer access logs to a bucket serves the `elbv2` constructs; when their
@@ -14,6 +15,7 @@ mod dynamodb;
     allow(dead_code)
 )]
 mod elb_logs;
+mod lifecycle;
 mod logs;
 #[cfg_attr(
     not(all(
@@ -30,6 +32,7 @@ mod sqs;
 mod ssm;
 
 pub use dynamodb::{AttributeType, ITable, ImportedTable, KeyAttribute, Table};
+pub use lifecycle::{LifecycleRule, StorageClass, INFREQUENT_ACCESS_MIN_DAYS, MAX_LIFECYCLE_RULES};
 pub use logs::{ILogGroup, ImportedLogGroup, LogGroup, LogRetention, RETENTION_DAYS};
 pub use s3::{Bucket, IBucket, ImportedBucket};
 pub use secrets::{ISecret, ImportedSecret, Secret};

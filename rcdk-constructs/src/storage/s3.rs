@@ -6,16 +6,18 @@ use rcdk_core::{fns, NodeId, RemovalPolicy, Resource, Val};
 use rcdk_macros::Construct;
 
 use super::elb_logs::ElbLogDelivery;
+use super::lifecycle::{LifecycleRule, MAX_LIFECYCLE_RULES};
 use crate::cfn::s3 as cfn;
 use crate::error::ConstructError;
 use crate::iam::{
     grant_all, Action, ConditionOperator, Grant, Grantee, PolicyDocument, Principal, Statement,
 };
 use cfn::bucket::{
-    BucketEncryption, LoggingConfiguration, OwnershipControls, OwnershipControlsRule,
-    OwnershipControlsRuleObjectOwnership as Ownership, PublicAccessBlockConfiguration,
-    ServerSideEncryptionByDefault, ServerSideEncryptionByDefaultSseAlgorithm as Sse,
-    ServerSideEncryptionRule, VersioningConfiguration, VersioningConfigurationStatus,
+    BucketEncryption, LifecycleConfiguration, LoggingConfiguration, OwnershipControls,
+    OwnershipControlsRule, OwnershipControlsRuleObjectOwnership as Ownership,
+    PublicAccessBlockConfiguration, ServerSideEncryptionByDefault,
+    ServerSideEncryptionByDefaultSseAlgorithm as Sse, ServerSideEncryptionRule,
+    VersioningConfiguration, VersioningConfigurationStatus,
 };
 
 /// What other constructs need of a bucket: its name and ARN, and the grants built on them. A
@@ -91,6 +93,8 @@ pub struct Bucket {
     document: PolicyDocument,
     #[construct(skip)]
     receives_access_logs: bool,
+    #[construct(skip)]
+    lifecycle_rules: Vec<LifecycleRule>,
 }
 
 impl Default for Bucket {
@@ -239,6 +243,7 @@ impl Bucket {
             elb_account_region: None,
             document: tls_only,
             receives_access_logs: false,
+            lifecycle_rules: Vec::new(),
         }
     }
 
@@ -300,6 +305,57 @@ impl Bucket {
             self.resource.set_versioning_configuration(Val::no_value());
         }
         self
+    }
+
+    /// Adds a lifecycle rule (see [`LifecycleRule`]), checked: a rule S3 would refuse, a
+    /// second rule with the same id, noncurrent-version actions on an unversioned bucket and
+    /// more than 1,000 rules are errors.
+    pub fn lifecycle_rule(mut self, rule: LifecycleRule) -> Result<Bucket, ConstructError> {
+        self.add_lifecycle_rule(rule)?;
+        Ok(self)
+    }
+
+    /// [`Bucket::lifecycle_rule`] on a bucket held by `&mut`.
+    pub fn add_lifecycle_rule(&mut self, rule: LifecycleRule) -> Result<&mut Self, ConstructError> {
+        rule.check()?;
+        let bad = |problem: String| ConstructError::LifecycleRule {
+            rule: rule.id().to_string(),
+            problem,
+        };
+        if self.lifecycle_rules.iter().any(|r| r.id() == rule.id()) {
+            return Err(bad(
+                "the bucket has a rule with this id already: rename one".into(),
+            ));
+        }
+        if self.lifecycle_rules.len() >= MAX_LIFECYCLE_RULES {
+            return Err(bad(format!(
+                "a bucket takes at most {MAX_LIFECYCLE_RULES} lifecycle rules"
+            )));
+        }
+        let versioned = self
+            .resource
+            .get_versioning_configuration()
+            .is_some_and(|v| v != Val::no_value());
+        if rule.has_noncurrent_actions() && !versioned {
+            return Err(bad(
+                "noncurrent versions exist only in a versioned bucket, and this one is not:                  drop the noncurrent actions or keep versioning on"
+                    .into(),
+            ));
+        }
+        self.lifecycle_rules.push(rule);
+        self.resource
+            .set_lifecycle_configuration(LifecycleConfiguration::new(
+                self.lifecycle_rules
+                    .iter()
+                    .map(LifecycleRule::to_cfn)
+                    .collect::<Vec<_>>(),
+            ));
+        Ok(self)
+    }
+
+    /// The lifecycle rules added with [`Bucket::lifecycle_rule`].
+    pub fn lifecycle_rules(&self) -> &[LifecycleRule] {
+        &self.lifecycle_rules
     }
 
     /// What happens to the bucket when it leaves the stack (default: retained).

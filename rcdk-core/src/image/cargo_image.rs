@@ -7,8 +7,9 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use super::{
-    hex, is_pinned_reference, Arch, ImageAsset, ImageAssetDef, ImageAssetSource, ImageError,
-    DEFAULT_BASE_IMAGE, DEFAULT_USER, PACKAGE_IMAGE_COMMAND, PACKAGE_IMAGE_SUBCOMMAND, SCRATCH,
+    default_base_image, hex, is_pinned_reference, Arch, ImageAsset, ImageAssetDef,
+    ImageAssetSource, ImageError, DEFAULT_USER, PACKAGE_IMAGE_COMMAND, PACKAGE_IMAGE_SUBCOMMAND,
+    SCRATCH,
 };
 use crate::cargo::CargoPackage;
 use crate::node::NodeId;
@@ -50,7 +51,7 @@ impl CargoImage {
         CargoImage::new(CargoPackage::find_in(dir, name)?)
     }
 
-    /// An image of `package`, with the defaults: [`DEFAULT_BASE_IMAGE`], x86_64, user
+    /// An image of `package`, with the defaults: [`default_base_image`], x86_64, user
     /// [`DEFAULT_USER`], no port, environment or labels.
     pub fn new(package: CargoPackage) -> Result<CargoImage, ImageError> {
         if package.binaries().is_empty() {
@@ -64,7 +65,7 @@ impl CargoImage {
         Ok(CargoImage {
             package,
             bin: None,
-            base: DEFAULT_BASE_IMAGE.to_string(),
+            base: default_base_image(),
             arch: Arch::default(),
             ports: Vec::new(),
             env: BTreeMap::new(),

@@ -61,6 +61,21 @@ pub const DEFAULT_BASE_IMAGE: &str = "gcr.io/distroless/cc-debian12:nonroot@sha2
 /// docker://public.ecr.aws/lambda/provided:al2023` and take the digest of the index).
 pub const LAMBDA_BASE_IMAGE: &str = "public.ecr.aws/lambda/provided:al2023@sha256:c6a2e7cb103884b785ebce3ce826c7cfd68e9843d8d5e6773a53e902ced83a19";
 
+/// The environment variable that replaces [`DEFAULT_BASE_IMAGE`] for every [`CargoImage`]
+/// without an explicit [`CargoImage::base`]: a mirror of the base in a registry the build
+/// machine reaches (air-gapped CI, a company's hardened base), named by digest like any base.
+/// It is read at synthesis, so the asset hash and the manifest follow it.
+pub const DEFAULT_BASE_IMAGE_ENV: &str = "RCDK_DEFAULT_BASE_IMAGE";
+
+/// The base of a [`CargoImage`] that names none: `$RCDK_DEFAULT_BASE_IMAGE` when set and not
+/// empty, else [`DEFAULT_BASE_IMAGE`].
+pub fn default_base_image() -> String {
+    std::env::var(DEFAULT_BASE_IMAGE_ENV)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_BASE_IMAGE.to_string())
+}
+
 /// The base reference for no base image at all (static binaries only).
 pub const SCRATCH: &str = "scratch";
 

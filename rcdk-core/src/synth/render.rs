@@ -109,6 +109,21 @@ impl<'w, 'a> Resolver<'w, 'a> {
         for (k, v) in map {
             out.insert(k.clone(), self.render_with(v, stack, at, strategy));
         }
+        // An IAM statement lists each resource once: two references that differ before
+        // rendering (the container-assets repository of two image assets) can be one text after.
+        if out.contains_key("Effect") {
+            for key in ["Resource", "NotResource"] {
+                if let Some(Value::List(items)) = out.get_mut(key) {
+                    let mut kept: Vec<Value> = Vec::with_capacity(items.len());
+                    for item in items.drain(..) {
+                        if !kept.contains(&item) {
+                            kept.push(item);
+                        }
+                    }
+                    *items = kept;
+                }
+            }
+        }
         Value::Map(out)
     }
 

@@ -134,10 +134,16 @@ pub fn cli() -> &'static Path {
 /// Runs example `name` with `args` in `cwd`, with an environment that can only reach loopback
 /// with fake credentials; commands it hands over run the `cargo-rcdk` built here.
 pub fn run(name: &str, cwd: &Path, args: &[&str]) -> Output {
+    run_with(name, cwd, args, &[])
+}
+
+/// [`run`] with these environment variables set as well.
+pub fn run_with(name: &str, cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let bin = &binaries()[name];
     loopback_only(Command::new(bin))
         .current_dir(cwd)
         .args(args)
+        .envs(env.iter().copied())
         .output()
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display()))
 }
@@ -145,10 +151,16 @@ pub fn run(name: &str, cwd: &Path, args: &[&str]) -> Output {
 /// Runs `cargo rcdk ARGS` (the binary built here, as cargo runs it) in `cwd`, with the same
 /// environment as [`run`].
 pub fn cargo_rcdk(cwd: &Path, args: &[&str]) -> Output {
+    cargo_rcdk_with(cwd, args, &[])
+}
+
+/// [`cargo_rcdk`] with these environment variables set as well.
+pub fn cargo_rcdk_with(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     loopback_only(Command::new(cli()))
         .current_dir(cwd)
         .arg("rcdk")
         .args(args)
+        .envs(env.iter().copied())
         .output()
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", cli().display()))
 }

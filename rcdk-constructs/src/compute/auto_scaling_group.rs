@@ -1,0 +1,480 @@
+//! Auto scaling groups: a fleet of instances from a [`LaunchTemplate`] in private subnets,
+//! replaced in rolling batches when the template changes, checked by the load balancer once
+//! routed to, and scaled on CPU.
+
+use rcdk_core::kind::SubnetId;
+use rcdk_core::{CostItem, NodeId, Resource, Val, Value};
+use rcdk_macros::Construct;
+
+use super::launch_template::LaunchTemplate;
+use crate::cfn::autoscaling as cfn;
+use crate::cfn::autoscaling::{auto_scaling_group as asg, scaling_policy as sp};
+use crate::error::ConstructError;
+use crate::iam::{CheckedStatement, Grant, Grantee};
+use crate::network::{Connectable, IVpc, SecurityGroup, SubnetSelection, TierKind};
+use crate::pricing;
+
+/// CloudFormation's longest pause between rolling-update batches, in seconds (`PT1H`).
+pub const MAX_PAUSE_SECONDS: u32 = 3_600;
+
+/// How CloudFormation replaces instances when the launch template changes
+/// (`UpdatePolicy.AutoScalingRollingUpdate`).
+///
+/// ```
+/// use rcdk_constructs::compute::RollingUpdate;
+/// let careful = RollingUpdate::one_at_a_time().pause_seconds(600);
+/// let faster = RollingUpdate::one_at_a_time().max_batch_size(2).min_in_service(2);
+/// # let _ = (careful, faster);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollingUpdate {
+    max_batch_size: u32,
+    min_in_service: Option<u32>,
+    pause_seconds: u32,
+}
+
+impl RollingUpdate {
+    /// One instance at a time, keeping the group's minimum in service (one fewer when the
+    /// minimum is the maximum), five minutes between batches.
+    pub fn one_at_a_time() -> RollingUpdate {
+        RollingUpdate {
+            max_batch_size: 1,
+            min_in_service: None,
+            pause_seconds: 300,
+        }
+    }
+
+    /// Instances replaced together (at least 1, at most the group's maximum).
+    pub fn max_batch_size(mut self, size: u32) -> RollingUpdate {
+        self.max_batch_size = size;
+        self
+    }
+
+    /// Instances kept in service during the update (below the group's maximum).
+    pub fn min_in_service(mut self, count: u32) -> RollingUpdate {
+        self.min_in_service = Some(count);
+        self
+    }
+
+    /// Seconds to wait after each batch (at most 3,600): time for new instances to boot and
+    /// pass health checks.
+    pub fn pause_seconds(mut self, seconds: u32) -> RollingUpdate {
+        self.pause_seconds = seconds;
+        self
+    }
+
+    fn policy(&self, min: u32, max: u32) -> Result<Value, String> {
+        if self.max_batch_size == 0 || self.max_batch_size > max {
+            return Err(format!(
+                "rolling update batch size {} must be 1 to the group's maximum {max}",
+                self.max_batch_size
+            ));
+        }
+        let in_service = self.min_in_service.unwrap_or(min.min(max - 1));
+        if in_service >= max {
+            return Err(format!(
+                "rolling update keeps {in_service} instances in service, which must be below \
+                 the group's maximum {max} (CloudFormation needs room for a new instance)"
+            ));
+        }
+        if self.pause_seconds > MAX_PAUSE_SECONDS {
+            return Err(format!(
+                "rolling update pause of {} s is over CloudFormation's 1 hour",
+                self.pause_seconds
+            ));
+        }
+        // An update policy is a resource attribute, which the typed property layer does not
+        // cover; its shape is fixed here.
+        let json = serde_json::json!({
+            "AutoScalingRollingUpdate": {
+                "MaxBatchSize": self.max_batch_size,
+                "MinInstancesInService": in_service,
+                "PauseTime": format!("PT{}S", self.pause_seconds),
+                // Processes that would fight the update: AWS's recommendation.
+                "SuspendProcesses": [
+                    "HealthCheck",
+                    "ReplaceUnhealthy",
+                    "AZRebalance",
+                    "AlarmNotification",
+                    "ScheduledActions"
+                ]
+            },
+            // A deployment must not reset the capacity that scaling reached.
+            "AutoScalingScheduledAction": { "IgnoreUnmodifiedGroupSizeProperties": true }
+        });
+        Ok(Value::from_json(json))
+    }
+}
+
+/// Builder of an [`AutoScalingGroup`]; see [`AutoScalingGroup::builder`]. The lifetime is the
+/// VPC's.
+pub struct AutoScalingGroupBuilder<'v> {
+    vpc: &'v dyn IVpc,
+    template: LaunchTemplate,
+    subnets: Result<Vec<Val<SubnetId>>, ConstructError>,
+    min: u32,
+    max: u32,
+    desired: Option<u32>,
+    cpu_target: Option<u32>,
+    grace_seconds: u32,
+    rolling_update: RollingUpdate,
+    traffic_port: Option<u16>,
+}
+
+/// The subnets of `selection`, provided they are private (with egress) or isolated.
+fn fleet_subnets(
+    vpc: &dyn IVpc,
+    name: &str,
+    selection: &SubnetSelection,
+) -> Result<Vec<Val<SubnetId>>, ConstructError> {
+    let public = |tier: &str| ConstructError::Conflict {
+        construct: format!("AutoScalingGroup `{name}`"),
+        problem: format!(
+            "the selection names {tier}: instances run in private subnets (behind a load \
+             balancer, reached through Session Manager); select a private or isolated tier"
+        ),
+    };
+    match selection {
+        SubnetSelection::Tier(tier) if vpc.tier_kind(tier) == Some(TierKind::Public) => {
+            return Err(public(&format!("the public tier `{tier}`")));
+        }
+        SubnetSelection::Kind(TierKind::Public) | SubnetSelection::OnePerAz(TierKind::Public) => {
+            return Err(public("the public subnets"));
+        }
+        SubnetSelection::Explicit(ids) => {
+            let public_ids = vpc.subnet_ids(TierKind::Public);
+            if ids.iter().any(|id| public_ids.contains(id)) {
+                return Err(public("a public subnet"));
+            }
+        }
+        _ => {}
+    }
+    vpc.select(selection)
+}
+
+impl std::fmt::Debug for AutoScalingGroupBuilder<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AutoScalingGroupBuilder")
+            .field("name", &self.template.name())
+            .field("vpc_id", &self.vpc.vpc_id())
+            .field("min", &self.min)
+            .field("max", &self.max)
+            .field("desired", &self.desired)
+            .field("cpu_target", &self.cpu_target)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AutoScalingGroupBuilder<'_> {
+    /// Which subnets (default: every private subnet with egress). Public subnets are refused.
+    pub fn subnets(mut self, selection: SubnetSelection) -> Self {
+        self.subnets = fleet_subnets(self.vpc, self.template.name(), &selection);
+        self
+    }
+
+    /// The range of the group's size (default 2 to 2; at most 10,000).
+    pub fn size(mut self, min: u32, max: u32) -> Self {
+        self.min = min;
+        self.max = max;
+        self
+    }
+
+    /// Instances to run (default: the minimum). Not with CPU scaling, which decides the count.
+    pub fn desired(mut self, count: u32) -> Self {
+        self.desired = Some(count);
+        self
+    }
+
+    /// Target tracking on the group's average CPU utilization, in percent (1-100).
+    pub fn cpu_target_percent(mut self, percent: u32) -> Self {
+        self.cpu_target = Some(percent);
+        self
+    }
+
+    /// Seconds after launch during which failed health checks are ignored (default 300): the
+    /// boot and the user data must finish within it. Also the instance warm-up of scaling.
+    pub fn health_check_grace_seconds(mut self, seconds: u32) -> Self {
+        self.grace_seconds = seconds;
+        self
+    }
+
+    /// How instances are replaced when the launch template changes (default
+    /// [`RollingUpdate::one_at_a_time`]).
+    pub fn rolling_update(mut self, update: RollingUpdate) -> Self {
+        self.rolling_update = update;
+        self
+    }
+
+    /// The port the application listens on: where a load balancer sends traffic (needed to
+    /// route to the group).
+    pub fn traffic_port(mut self, port: u16) -> Self {
+        self.traffic_port = Some(port);
+        self
+    }
+
+    /// Builds the group.
+    pub fn build(self) -> Result<AutoScalingGroup, ConstructError> {
+        let name = self.template.name().to_string();
+        let subnets = self.subnets?;
+        let conflict = |problem: String| ConstructError::Conflict {
+            construct: format!("AutoScalingGroup `{name}`"),
+            problem,
+        };
+        if self.max == 0 || self.max > 10_000 {
+            return Err(ConstructError::OutOfRange {
+                construct: "AutoScalingGroup",
+                setting: "maximum size",
+                value: i64::from(self.max),
+                allowed: "1-10,000",
+            });
+        }
+        if self.min > self.max {
+            return Err(conflict(format!(
+                "the minimum size {} is above the maximum {}: swap them",
+                self.min, self.max
+            )));
+        }
+        if let Some(desired) = self.desired {
+            if self.cpu_target.is_some() {
+                return Err(conflict(format!(
+                    "desired capacity {desired} is set together with CPU scaling: scaling \
+                     decides the count (a fixed DesiredCapacity would reset it at every \
+                     deployment); remove .desired(...)"
+                )));
+            }
+            if desired < self.min || desired > self.max {
+                return Err(conflict(format!(
+                    "desired capacity {desired} is outside the size range {}-{}",
+                    self.min, self.max
+                )));
+            }
+        }
+        if let Some(target) = self.cpu_target {
+            if !(1..=100).contains(&target) {
+                return Err(ConstructError::OutOfRange {
+                    construct: "AutoScalingGroup",
+                    setting: "CPU target (%)",
+                    value: i64::from(target),
+                    allowed: "1-100",
+                });
+            }
+            if self.min == self.max {
+                return Err(conflict(format!(
+                    "CPU scaling needs room to scale, but the size is fixed at {}: give a \
+                     range with .size(min, max)",
+                    self.min
+                )));
+            }
+        }
+        if self.grace_seconds > 7_200 {
+            return Err(ConstructError::OutOfRange {
+                construct: "AutoScalingGroup",
+                setting: "health check grace (s)",
+                value: i64::from(self.grace_seconds),
+                allowed: "0-7,200 s",
+            });
+        }
+        let update = self
+            .rolling_update
+            .policy(self.min, self.max)
+            .map_err(conflict)?;
+
+        let template = self.template;
+        let mut resource = cfn::AutoScalingGroup::new(self.min.to_string(), self.max.to_string())
+            .launch_template(
+                asg::LaunchTemplateSpecification::new(template.latest_version())
+                    .launch_template_id(template.launch_template_id()),
+            )
+            .vpc_zone_identifier(subnets)
+            .health_check_type("EC2")
+            .health_check_grace_period(i64::from(self.grace_seconds))
+            .default_instance_warmup(i64::from(self.grace_seconds))
+            .metrics_collection(vec![asg::MetricsCollection::new("1Minute")])
+            .tags(vec![asg::TagProperty::new(name.as_str(), "Name", true)])
+            .update_policy(update);
+        if self.cpu_target.is_none() {
+            resource.set_desired_capacity(self.desired.unwrap_or(self.min).to_string());
+        }
+        let scaling = self.cpu_target.map(|target| {
+            cfn::ScalingPolicy::new(resource.ref_())
+                .policy_type(sp::PolicyType::TargetTrackingScaling)
+                .target_tracking_configuration(
+                    sp::TargetTrackingConfiguration::new(f64::from(target))
+                        .predefined_metric_specification(sp::PredefinedMetricSpecification::new(
+                            sp::PredefinedMetricSpecificationPredefinedMetricType::AsgAverageCpuUtilization,
+                        )),
+                )
+        });
+        let mut group = AutoScalingGroup {
+            launch_template: template,
+            resource,
+            cpu_scaling: scaling,
+            name,
+            min: self.min,
+            desired: self.desired,
+            traffic_port: self.traffic_port,
+            target_groups: Vec::new(),
+        };
+        // Instances register with Session Manager and pull at boot: the role's permissions
+        // must exist before the first one starts.
+        if let Some(node) = group.launch_template.policy_node() {
+            group.resource.core_mut().add_dependency(node);
+        }
+        Ok(group)
+    }
+}
+
+/// An auto scaling group of instances launched from its [`LaunchTemplate`] (child
+/// `LaunchTemplate`), in private subnets, with a rolling update policy and, optionally, CPU
+/// target tracking (child `CpuScaling`). Routed to by an application load balancer
+/// (`alb.route(&mut group, Route::path("/*"))`), its instances are registered in a target group
+/// of type `instance` and checked by the load balancer. Permissions granted to the group go to
+/// the instance role; the group is [`Connectable`] through the instances' security group.
+///
+/// ```
+/// use rcdk_constructs::compute::{AutoScalingGroup, InstanceType, LaunchTemplate};
+/// use rcdk_constructs::network::TieredVpc;
+/// let vpc = TieredVpc::builder().build()?;
+/// let template = LaunchTemplate::builder("app", &vpc, InstanceType::T3_SMALL).build()?;
+/// let group = AutoScalingGroup::builder(&vpc, template)
+///     .size(2, 6)
+///     .cpu_target_percent(60)
+///     .traffic_port(8080)
+///     .build()?;
+/// # let _ = group;
+/// # Ok::<(), rcdk_constructs::error::ConstructError>(())
+/// ```
+#[derive(Debug, Clone, Construct)]
+#[construct(
+    type_name = "compute::AutoScalingGroup",
+    costs = "AutoScalingGroup::costs"
+)]
+pub struct AutoScalingGroup {
+    launch_template: LaunchTemplate,
+    resource: cfn::AutoScalingGroup,
+    cpu_scaling: Option<cfn::ScalingPolicy>,
+    #[construct(skip)]
+    name: String,
+    #[construct(skip)]
+    min: u32,
+    #[construct(skip)]
+    desired: Option<u32>,
+    #[construct(skip)]
+    traffic_port: Option<u16>,
+    #[construct(skip)]
+    target_groups: Vec<Val<String>>,
+}
+
+impl AutoScalingGroup {
+    /// A group of instances from `template`, in the private subnets (with egress) of `vpc`;
+    /// named after the template.
+    pub fn builder(vpc: &dyn IVpc, template: LaunchTemplate) -> AutoScalingGroupBuilder<'_> {
+        let subnets = fleet_subnets(
+            vpc,
+            template.name(),
+            &SubnetSelection::Kind(TierKind::PrivateWithEgress),
+        );
+        AutoScalingGroupBuilder {
+            vpc,
+            template,
+            subnets,
+            min: 2,
+            max: 2,
+            desired: None,
+            cpu_target: None,
+            grace_seconds: 300,
+            rolling_update: RollingUpdate::one_at_a_time(),
+            traffic_port: None,
+        }
+    }
+
+    /// The group's name as given to its launch template.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The launch template.
+    pub fn launch_template(&self) -> &LaunchTemplate {
+        &self.launch_template
+    }
+
+    /// The group's name as deployed (`Ref`).
+    pub fn group_name(&self) -> Val<String> {
+        self.resource.ref_()
+    }
+
+    /// The port the application listens on, if given.
+    pub fn traffic_port(&self) -> Option<u16> {
+        self.traffic_port
+    }
+
+    /// The group resource.
+    pub fn resource(&self) -> &cfn::AutoScalingGroup {
+        &self.resource
+    }
+
+    /// The group resource, mutably (properties this construct does not set).
+    pub fn resource_mut(&mut self) -> &mut cfn::AutoScalingGroup {
+        &mut self.resource
+    }
+
+    /// Registers the group's instances in a target group behind `rule` (called by the load
+    /// balancer): the group then trusts the load balancer's health checks.
+    #[cfg_attr(
+        not(all(
+            feature = "ecs",
+            feature = "applicationautoscaling",
+            feature = "elasticloadbalancingv2",
+            feature = "dynamodb",
+            feature = "s3",
+            feature = "secretsmanager",
+            feature = "sqs",
+            feature = "ssm"
+        )),
+        allow(dead_code)
+    )]
+    pub(crate) fn attach_target_group(&mut self, target_group_arn: Val<String>, rule: NodeId) {
+        self.target_groups.push(target_group_arn);
+        self.resource
+            .set_target_group_ar_ns(self.target_groups.clone())
+            .set_health_check_type("ELB");
+        // Registering needs a target group that a listener uses already.
+        self.resource.core_mut().add_dependency(rule);
+    }
+
+    fn costs(&self) -> Vec<CostItem> {
+        let count = self.desired.unwrap_or(self.min);
+        if count == 0 {
+            return Vec::new();
+        }
+        let mut costs = Vec::new();
+        let instance_type = self.launch_template.instance_type();
+        if let Some(price) = instance_type.usd_per_hour() {
+            costs.push(pricing::ec2_instances(instance_type.name(), price, count));
+        }
+        let volume = self.launch_template.root_volume();
+        costs.push(pricing::gp3_volumes(
+            &format!("{} GiB", volume.size_gib()),
+            volume.usd_per_month(),
+            count,
+        ));
+        costs
+    }
+}
+
+impl Grantee for AutoScalingGroup {
+    fn grant(&mut self, statement: CheckedStatement) -> Grant {
+        let grant = self.launch_template.grant(statement);
+        self.resource.core_mut().add_dependency(grant.policy);
+        grant
+    }
+}
+
+impl Connectable for AutoScalingGroup {
+    fn security_group(&self) -> &SecurityGroup {
+        self.launch_template.security_group()
+    }
+    fn security_group_mut(&mut self) -> &mut SecurityGroup {
+        self.launch_template.security_group_mut()
+    }
+}
