@@ -438,7 +438,9 @@ fn hash_directory(dir: &Path, exclude: &[String]) -> Result<String, AssetError> 
     Ok(hex(&h.finalize()))
 }
 
-fn hash_entry(h: &mut Sha256, rel: &str, path: &Path) -> Result<(), AssetError> {
+/// Feeds one file into `h` as the content hash does (path, executable bit, length, bytes),
+/// reading it in chunks.
+pub(crate) fn hash_entry(h: &mut Sha256, rel: &str, path: &Path) -> Result<(), AssetError> {
     let err = |source| AssetError::Read {
         path: path.to_path_buf(),
         source,

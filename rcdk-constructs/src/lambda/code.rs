@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use rcdk_core::asset::FileAsset;
-use rcdk_core::image::{ImageRecipe, DEFAULT_BASE_IMAGE, LAMBDA_BASE_IMAGE};
+use rcdk_core::image::{default_base_image, ImageRecipe, LAMBDA_BASE_IMAGE};
 use sha2::{Digest, Sha256};
 
 use crate::error::ConstructError;
@@ -115,7 +115,7 @@ impl Code {
     /// archive. The image's entrypoint is the handler: the function has no runtime or handler.
     pub fn from_image(image: impl Into<ImageRecipe>) -> Code {
         let recipe = match image.into() {
-            ImageRecipe::Cargo(cargo) if cargo.base_reference() == DEFAULT_BASE_IMAGE => {
+            ImageRecipe::Cargo(cargo) if cargo.base_reference() == default_base_image() => {
                 ImageRecipe::Cargo(cargo.base(LAMBDA_BASE_IMAGE))
             }
             other => other,
