@@ -560,3 +560,28 @@ async fn large_layers_are_uploaded_in_chunks() {
     let (bytes, _) = file_in_last_layer(&registry, &uri, "app/svc");
     assert!(bytes == binary, "the binary came back changed");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_executable_printing_an_image_name_is_saved_through_the_cli() {
+    let registry = registry();
+    let moto = moto();
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("saved.tar");
+    docker_archive(&archive);
+    let (cli, log) = stand_in_cli(dir.path(), &archive);
+    let id = hash(10);
+    // The AWS CDK's executable contract: the last line is a local image name, not a path.
+    let assembly = image_assembly(dir.path(), &[(id.clone(), printing("my-service:built"))]);
+    let (deploy, captured) = deployer(&moto, Some(registry.endpoint()));
+    let report = deploy
+        .with_container_cli(cli.display().to_string())
+        .publish(&assembly, &[], &preflight())
+        .await
+        .unwrap();
+    assert_eq!(report.images_pushed.len(), 1, "{}", captured.text());
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        calls.starts_with("save --output ") && calls.trim_end().ends_with(" my-service:built"),
+        "{calls}"
+    );
+}
