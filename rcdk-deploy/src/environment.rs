@@ -174,7 +174,7 @@ fn check_version(
     }
 }
 
-/// What [`Deploy::preflight`] found: where the stacks go and their staging bucket.
+/// What [`Deploy::preflight`](crate::Deploy::preflight) found: where the stacks go and their staging bucket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Preflight {
     /// The environment the credentials and region reach.

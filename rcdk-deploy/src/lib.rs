@@ -11,6 +11,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Publishing uploads file assets to the staging bucket and pushes container images (built
+//! without a daemon from Rust packages, read from tarballs, or built from Dockerfiles) to ECR:
+//! see [`image`].
+//!
 //! The `cargo rcdk` command line (crate `cargo-rcdk`) is built on it.
 
 #![warn(missing_docs)]

@@ -224,7 +224,17 @@ async fn an_assembled_image_is_pushed_once_and_skopeo_sees_it() {
     std::fs::remove_dir_all(dir.path().join(&layout)).unwrap();
     let started = std::time::Instant::now();
     let second = deploy.publish(&assembly, &[], &preflight()).await.unwrap();
-    eprintln!("second publish (nothing to push): {:?}", started.elapsed());
+    let unchanged = started.elapsed();
+    // The same publish without images, for the cost of checking that images are there: one
+    // ECR GetAuthorizationToken and one manifest HEAD per image.
+    let plain = tempfile::tempdir().unwrap();
+    let no_images = image_assembly(plain.path(), &[]);
+    let started = std::time::Instant::now();
+    deploy.publish(&no_images, &[], &preflight()).await.unwrap();
+    eprintln!(
+        "second publish (nothing to push): {unchanged:?}; without images: {:?}",
+        started.elapsed()
+    );
     assert_eq!(
         second,
         PublishReport {
@@ -559,4 +569,29 @@ async fn large_layers_are_uploaded_in_chunks() {
     );
     let (bytes, _) = file_in_last_layer(&registry, &uri, "app/svc");
     assert!(bytes == binary, "the binary came back changed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_executable_printing_an_image_name_is_saved_through_the_cli() {
+    let registry = registry();
+    let moto = moto();
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("saved.tar");
+    docker_archive(&archive);
+    let (cli, log) = stand_in_cli(dir.path(), &archive);
+    let id = hash(10);
+    // The AWS CDK's executable contract: the last line is a local image name, not a path.
+    let assembly = image_assembly(dir.path(), &[(id.clone(), printing("my-service:built"))]);
+    let (deploy, captured) = deployer(&moto, Some(registry.endpoint()));
+    let report = deploy
+        .with_container_cli(cli.display().to_string())
+        .publish(&assembly, &[], &preflight())
+        .await
+        .unwrap();
+    assert_eq!(report.images_pushed.len(), 1, "{}", captured.text());
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        calls.starts_with("save --output ") && calls.trim_end().ends_with(" my-service:built"),
+        "{calls}"
+    );
 }

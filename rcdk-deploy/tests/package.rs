@@ -251,3 +251,44 @@ fn cargo_lambda_builds_the_example_function() {
     // Only the zip is left in the output directory.
     assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
 }
+
+/// Images on `scratch` have no libc: their binaries are linked against musl, whose Rust target
+/// must be installed (checked before cargo-lambda is looked for).
+#[test]
+fn static_binaries_need_the_musl_target() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sysroot = std::process::Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .output()
+        .unwrap();
+    let sysroot = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim());
+    let installed = sysroot
+        .join("lib/rustlib/x86_64-unknown-linux-musl/lib")
+        .is_dir();
+    let e = LambdaBuild::new(workspace_manifest(), "nightly-job-function")
+        .musl(true)
+        .cargo_lambda(tmp.path().join("cargo-lambda"))
+        .build_binary(None, tmp.path())
+        .unwrap_err();
+    if installed {
+        assert!(matches!(e, PackageError::CargoLambdaMissing { .. }), "{e}");
+    } else {
+        assert!(
+            e.to_string()
+                .contains("rustup target add x86_64-unknown-linux-musl"),
+            "{e}"
+        );
+    }
+    // A library package cannot become an image; a wrong --bin names the right ones.
+    let e = LambdaBuild::new(workspace_manifest(), "rcdk-core")
+        .build_binary(None, tmp.path())
+        .unwrap_err();
+    assert!(matches!(e, PackageError::NoBinaryTarget { .. }), "{e}");
+    let e = LambdaBuild::new(workspace_manifest(), "user-service")
+        .build_binary(Some("nope"), tmp.path())
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("its binaries are: user-service"),
+        "{e}"
+    );
+}

@@ -3,6 +3,21 @@
 //! OCI image; OCI layouts and `docker save` archives read and pushed through the OCI
 //! distribution API (`oci-client`); Dockerfiles built through `$CDK_DOCKER` when one is there.
 //!
+//! Publishing ([`crate::Deploy::publish`]) pushes the `dockerImages` of an asset manifest to the
+//! account's ECR registry with the credentials of ECR GetAuthorizationToken, tag = asset hash,
+//! after a manifest HEAD by tag: an image already there is neither built nor pushed. Blobs the
+//! registry has are not sent again; blobs up to [`MONOLITHIC_LIMIT`] go in one request, larger
+//! ones in chunks; the manifest goes last, so a failed push leaves no tag.
+//!
+//! Environment:
+//! - `RCDK_ECR_REGISTRY_ENDPOINT=http://127.0.0.1:PORT`: push to this registry instead of
+//!   `ACCOUNT.dkr.ecr.REGION.amazonaws.com` (tests against a local registry; loopback only,
+//!   anything else is refused). Loopback registries are spoken to over HTTP, others HTTPS only.
+//! - `CDK_DOCKER`: the container CLI for Dockerfile images (default `docker`; `podman` and
+//!   `finch` take the same arguments).
+//! - `RCDK_OCI_CACHE`: where base image blobs are cached (default `$XDG_CACHE_HOME/rcdk/oci`
+//!   or `~/.cache/rcdk/oci`).
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), rcdk_deploy::image::ImageError> {
 //! use rcdk_deploy::image::{package_image, BlobCache, PackageImageSpec, ImageSettings, BaseImage};

@@ -233,7 +233,9 @@ impl Registry {
     }
 }
 
-/// The bytes of a file as a stream of 1 MiB pieces (oci-client cuts them into its chunks).
+/// The bytes of a file as a stream of [`MONOLITHIC_LIMIT`]-sized pieces: oci-client sends each
+/// piece as one PATCH (cut at its own 4 MiB chunk size), so pieces of that size make the fewest
+/// requests.
 fn file_stream(
     path: &Path,
 ) -> Result<impl futures_util::Stream<Item = oci_client::errors::Result<Bytes>> + Send + 'static> {
@@ -242,14 +244,12 @@ fn file_stream(
     Ok(futures_util::stream::unfold(
         Some(file),
         |state| async move {
-            let mut file = state?;
-            let mut buf = vec![0u8; 1 << 20];
-            match file.read(&mut buf) {
+            let file = state?;
+            let mut buf = Vec::with_capacity(MONOLITHIC_LIMIT as usize);
+            // `take` + `read_to_end` fills the piece even when a read returns less.
+            match (&file).take(MONOLITHIC_LIMIT).read_to_end(&mut buf) {
                 Ok(0) => None,
-                Ok(n) => {
-                    buf.truncate(n);
-                    Some((Ok(Bytes::from(buf)), Some(file)))
-                }
+                Ok(_) => Some((Ok(Bytes::from(buf)), Some(file))),
                 Err(e) => Some((Err(OciDistributionError::IoError(e)), None)),
             }
         },
