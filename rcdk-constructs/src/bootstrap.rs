@@ -6,7 +6,9 @@
 //!   51,200 bytes: encrypted, versioned, public access blocked, TLS only, noncurrent versions
 //!   expire after 30 days (re-uploaded assets replace old versions that nothing reads);
 //! - the ECR repository `cdk-QUALIFIER-container-assets-ACCOUNT-REGION` for container images:
-//!   scan on push, immutable tags (asset tags are content hashes), untagged images expire;
+//!   scan on push, immutable tags (asset tags are content hashes), untagged images expire, and a
+//!   repository policy that lets Lambda pull the images of this account's functions (as the AWS
+//!   CDK's bootstrap does: Lambda reads an image through the repository's policy);
 //! - the SSM parameter `/cdk-bootstrap/QUALIFIER/version` holding [`BOOTSTRAP_VERSION`], which
 //!   deployments read first;
 //! - the outputs the AWS CDK's bootstrap stack has: `BucketName`, `BucketDomainName`,
@@ -25,6 +27,7 @@ use crate::cfn::s3::bucket::{
     LifecycleConfiguration, NoncurrentVersionExpiration, Rule, RuleStatus,
 };
 use crate::error::ConstructError;
+use crate::iam::{ConditionOperator, PolicyDocument, Principal, Statement};
 use crate::storage::{Bucket, IBucket, SsmParameter};
 use cfn_ecr::repository::{
     EncryptionConfiguration, EncryptionType, ImageScanningConfiguration, ImageTagMutability,
@@ -73,7 +76,26 @@ impl Repository {
                 "action": { "type": "expire" }
             }]
         });
+        // Lambda fetches a function's image with the repository's policy, not the deploying
+        // role's: only for functions of this account and region.
+        let mut policy = PolicyDocument::new();
+        let _ = policy.add_trusted(
+            Statement::allow([
+                crate::action!("ecr:BatchGetImage"),
+                crate::action!("ecr:GetDownloadUrlForLayer"),
+            ])
+            .sid("LambdaECRImageRetrievalPolicy")
+            .principal(Principal::Service("lambda.amazonaws.com".to_string()))
+            .condition(
+                ConditionOperator::StringLike,
+                "aws:sourceArn",
+                [fns::sub_plain(
+                    "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:*",
+                )],
+            ),
+        );
         let resource = cfn_ecr::Repository::new()
+            .repository_policy_text(policy.to_json_val())
             .image_scanning_configuration(ImageScanningConfiguration::new().scan_on_push(true))
             .image_tag_mutability(ImageTagMutability::Immutable)
             .encryption_configuration(EncryptionConfiguration::new(EncryptionType::Aes256))

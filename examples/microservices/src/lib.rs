@@ -14,7 +14,8 @@
 //!   path routing (`/users/*`, `/orders/*`); Postgres and Redis in the data tier.
 //!
 //! [`build_app`] takes the number of services so that the benchmark can synthesize 40 of
-//! them; services past the seed's two are copies of them (`service-03`, ...).
+//! them; services past the seed's two are copies of them (`service-03`, ...), running the
+//! image of the service they copy.
 
 use rcdk::constructs::iam::SharedExecutionRole;
 use rcdk::prelude::*;
@@ -90,7 +91,7 @@ impl Platform {
         name: &str,
         path: &str,
     ) -> Result<Microservice, ConstructError> {
-        let mut users = Microservice::new(self, execution, name, path, true)?;
+        let mut users = Microservice::new(self, execution, name, "user-service", path, true)?;
         self.user_profile_photos.grant_read_write(&mut users);
         self.email_notifications.grant_send(&mut users);
         Ok(users)
@@ -105,7 +106,7 @@ impl Platform {
         name: &str,
         path: &str,
     ) -> Result<Microservice, ConstructError> {
-        let mut orders = Microservice::new(self, execution, name, path, false)?;
+        let mut orders = Microservice::new(self, execution, name, "order-service", path, false)?;
         let consume = actions![
             "sqs:ReceiveMessage",
             "sqs:DeleteMessage",

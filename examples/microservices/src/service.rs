@@ -22,8 +22,8 @@ pub struct Microservice {
 }
 
 impl Microservice {
-    /// Service `name` (it names the task family, the workspace package its image is built
-    /// from and the parameter path `/<name>/`), reached through the load balancer on `path` (`/users/*`);
+    /// Service `name` (it names the task family and the parameter path `/<name>/`), running
+    /// the image built from workspace package `package`, reached through the load balancer on `path` (`/users/*`);
     /// with `exec`, ECS Exec (`aws ecs execute-command`) is on: the task role gets the four
     /// `ssmmessages` channel actions of the seed's `ECSExec` statement. What the service's task
     /// definition needs is registered into `execution`.
@@ -31,6 +31,7 @@ impl Microservice {
         platform: &mut Platform,
         execution: &mut SharedExecutionRole,
         name: &str,
+        package: &str,
         path: &str,
         exec: bool,
     ) -> Result<Microservice, ConstructError> {
@@ -47,10 +48,10 @@ impl Microservice {
         )
         .description(format!("Database credentials of {name}"));
 
-        // The image is the service's own code: the workspace package of the same name, built and
+        // The image is the service's own code: a package of this workspace, built and
         // pushed by `cargo rcdk deploy` (synthesis only hashes its sources). The default base
         // has glibc and CA certificates but no shell, so the health check runs the binary.
-        let image = ContainerImage::cargo_package(name)?;
+        let image = ContainerImage::cargo_package(package)?;
         let container = Container::new("app", image)?
             .port(PORT)
             .env("DB_HOST", platform.database.endpoint_address())
@@ -65,7 +66,7 @@ impl Microservice {
                 SecretSource::secret_field(&credentials, "password"),
             )
             .health_check(HealthCheck::exec([
-                format!("/app/{name}"),
+                format!("/app/{package}"),
                 "--health-check".to_string(),
             ]))
             .read_only_root_filesystem();

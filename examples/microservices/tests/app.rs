@@ -132,14 +132,10 @@ fn one_execution_role_reads_only_the_services_configuration() {
         let (logs, log_group) = at(stack, &t, &format!("{construct}/Service/Logs/Resource"));
         assert_eq!(log_group["Properties"]["RetentionInDays"], 30);
         let (secret, _) = at(stack, &t, &format!("{construct}/Credentials/Resource"));
-        let repo = json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:ecr:${{AWS::Region}}:${{AWS::AccountId}}:repository/{name}")});
         let parameter = json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{name}/config")});
         want.extend([
             ("logs:CreateLogStream", arn(logs)),
             ("logs:PutLogEvents", arn(logs)),
-            ("ecr:BatchCheckLayerAvailability", repo.clone()),
-            ("ecr:BatchGetImage", repo.clone()),
-            ("ecr:GetDownloadUrlForLayer", repo),
             ("ssm:GetParameters", parameter),
             ("secretsmanager:GetSecretValue", json!({"Ref": secret})),
         ]);
@@ -172,6 +168,13 @@ fn one_execution_role_reads_only_the_services_configuration() {
             "{construct}"
         );
     }
+    // Both images are in the environment's container-assets repository: one pull grant on it.
+    let repo = json!({"Fn::Sub": "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/cdk-hnb659fds-container-assets-${AWS::AccountId}-${AWS::Region}"});
+    want.extend([
+        ("ecr:BatchCheckLayerAvailability", repo.clone()),
+        ("ecr:BatchGetImage", repo.clone()),
+        ("ecr:GetDownloadUrlForLayer", repo),
+    ]);
     want.push(("ecr:GetAuthorizationToken", json!("*")));
     assert_eq!(pairs(policy), expected(&want));
     assert_eq!(
