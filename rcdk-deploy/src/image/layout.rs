@@ -349,6 +349,7 @@ fn read_layout_dir(dir: &Path, extracted: Option<tempfile::TempDir>) -> Result<L
         })
         .transpose()?
         .unwrap_or_default();
+    check_image(dir, &manifest, &config, layers.len())?;
     Ok(LocalImage {
         manifest,
         manifest_media_type: media_type,
@@ -356,6 +357,39 @@ fn read_layout_dir(dir: &Path, extracted: Option<tempfile::TempDir>) -> Result<L
         layers,
         _extracted: extracted,
     })
+}
+
+/// Checks with the OCI image types that the manifest is an image manifest and the config an
+/// image configuration with one `diff_id` per layer: an image that no runtime could start is
+/// refused before anything is pushed.
+fn check_image(dir: &Path, manifest: &[u8], config: &LocalBlob, layers: usize) -> Result<()> {
+    // oci-spec's own message is "serde failed"; the cause says which field.
+    let why = |e: oci_spec::OciSpecError| match std::error::Error::source(&e) {
+        Some(cause) => cause.to_string(),
+        None => e.to_string(),
+    };
+    oci_spec::image::ImageManifest::from_reader(manifest).map_err(|e| {
+        layout_err(
+            dir,
+            format!("the manifest is not an image manifest: {}", why(e)),
+        )
+    })?;
+    let file = fs::File::open(&config.path).map_err(io_err("reading", &config.path))?;
+    let parsed =
+        oci_spec::image::ImageConfiguration::from_reader(BufReader::new(file)).map_err(|e| {
+            layout_err(
+                dir,
+                format!("the config is not an image configuration: {}", why(e)),
+            )
+        })?;
+    let diff_ids = parsed.rootfs().diff_ids().len();
+    if diff_ids != layers {
+        return Err(layout_err(
+            dir,
+            format!("the config lists {diff_ids} layer diff_ids for {layers} layers"),
+        ));
+    }
+    Ok(())
 }
 
 /// Reads an extracted `docker save` archive (`manifest.json` naming the config and layer
@@ -431,8 +465,10 @@ fn read_docker_archive(root: &Path, extracted: tempfile::TempDir) -> Result<Loca
         "config": descriptor(&config),
         "layers": layers.iter().map(descriptor).collect::<Vec<_>>(),
     });
+    let manifest = to_json(&oci);
+    check_image(root, &manifest, &config, layers.len())?;
     Ok(LocalImage {
-        manifest: to_json(&oci),
+        manifest,
         manifest_media_type: media_type::OCI_MANIFEST.to_string(),
         config,
         layers,
@@ -480,15 +516,17 @@ mod tests {
         let layer = work.join("layer");
         fs::write(&layer, b"layer bytes").unwrap();
         let config = work.join("config");
-        fs::write(&config, br#"{"architecture":"amd64","os":"linux"}"#).unwrap();
-        let (cd, ld) = (
-            digest_of(&fs::read(&config).unwrap()),
-            digest_of(b"layer bytes"),
-        );
+        let ld = digest_of(b"layer bytes");
+        let config_json = to_json(&json!({
+            "architecture": "amd64", "os": "linux",
+            "rootfs": {"type": "layers", "diff_ids": [ld]},
+        }));
+        fs::write(&config, &config_json).unwrap();
+        let cd = digest_of(&config_json);
         let manifest = to_json(&json!({
             "schemaVersion": 2,
             "mediaType": media_type::OCI_MANIFEST,
-            "config": {"mediaType": media_type::OCI_CONFIG, "digest": cd, "size": 37},
+            "config": {"mediaType": media_type::OCI_CONFIG, "digest": cd, "size": config_json.len()},
             "layers": [{"mediaType": media_type::OCI_LAYER_TAR, "digest": ld, "size": 11}],
         }));
         let out = dir.join("layout");
@@ -516,6 +554,40 @@ mod tests {
         let image = read_image(&layout, dir.path()).unwrap();
         assert_eq!(image.digest(), present["digest"].as_str().unwrap());
         assert_eq!(image.layers.len(), 1);
+    }
+
+    #[test]
+    fn configs_must_list_the_layers() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config");
+        fs::write(
+            &config,
+            br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#,
+        )
+        .unwrap();
+        let blob = LocalBlob {
+            media_type: media_type::OCI_CONFIG.into(),
+            digest: digest_of(b""),
+            size: 0,
+            path: config.clone(),
+        };
+        let manifest = to_json(&json!({
+            "schemaVersion": 2,
+            "config": {"mediaType": media_type::OCI_CONFIG, "digest": digest_of(b""), "size": 0},
+            "layers": [],
+        }));
+        let e = check_image(dir.path(), &manifest, &blob, 1)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("0 layer diff_ids for 1 layers"), "{e}");
+        fs::write(&config, br#"{"os":"linux"}"#).unwrap();
+        let e = check_image(dir.path(), &manifest, &blob, 0)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("not an image configuration: missing field"),
+            "{e}"
+        );
     }
 
     #[test]
