@@ -485,3 +485,47 @@ fn cfn_lint_and_checkov_find_nothing() {
         panic!("{e}");
     }
 }
+
+#[test]
+fn an_imported_listener_routes_to_a_group_with_an_explicit_priority() {
+    use rcdk_constructs::elbv2::ImportedListener;
+    use rcdk_constructs::network::SecurityGroup;
+    let vpc = vpc();
+    let mut listener = ImportedListener::from_arn(
+        "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/shared/0123456789abcdef/fedcba9876543210",
+        SecurityGroup::from_id("sg-0123456789abcdef0", "shared-alb"),
+        &vpc,
+    );
+    let mut group = AutoScalingGroup::builder(&vpc, template(&vpc))
+        .traffic_port(8080)
+        .build()
+        .unwrap();
+    let e = listener
+        .route(&mut group, Route::path("/app/*"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains(".priority(n)"), "{e}");
+    listener
+        .route(&mut group, Route::path("/app/*").priority(10))
+        .unwrap();
+    let mut app = App::new();
+    app.add(
+        Stack::new("Shared")
+            .with("Network", vpc)
+            .with("Listener", listener)
+            .with("App", group),
+    );
+    let assembly = app.synth().unwrap();
+    let stack = assembly.stack("Shared").unwrap();
+    let (_, tg) = one(stack, "AWS::ElasticLoadBalancingV2::TargetGroup");
+    assert_eq!(tg["Properties"]["TargetType"], "instance");
+    let (_, rule) = one(stack, "AWS::ElasticLoadBalancingV2::ListenerRule");
+    assert_eq!(rule["Properties"]["Priority"], 10);
+    let ingress = of_type(stack, "AWS::EC2::SecurityGroupIngress");
+    assert!(ingress.iter().any(|(_, r)| {
+        r["Properties"]["FromPort"] == 8080
+            && r["Properties"]["SourceSecurityGroupId"] == "sg-0123456789abcdef0"
+    }));
+    let (_, g) = one(stack, "AWS::AutoScaling::AutoScalingGroup");
+    assert_eq!(g["Properties"]["HealthCheckType"], "ELB");
+}
