@@ -9,6 +9,8 @@ use rcdk_constructs::storage::Bucket;
 use rcdk_core::{Stack, StackArtifact};
 use serde_json::{json, Value};
 
+mod support;
+
 const CERT: &str =
     "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
 
@@ -291,17 +293,5 @@ fn cfn_lint_and_checkov_find_nothing() {
         })
         .synth()
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    assembly.write(dir.path()).unwrap();
-    let templates: Vec<_> = assembly
-        .stacks
-        .iter()
-        .map(|s| dir.path().join(&s.file_name))
-        .collect();
-    if let Err(e) = rcdk_testkit::lint::cfn_lint(&templates) {
-        panic!("{e:?}");
-    }
-    if let Err(e) = rcdk_testkit::lint::checkov(&templates) {
-        panic!("{e:?}");
-    }
+    support::assert_lint_clean(&assembly);
 }

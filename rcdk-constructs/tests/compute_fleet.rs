@@ -18,6 +18,8 @@ use rcdk_constructs::storage::{Bucket, IBucket};
 use rcdk_core::{App, Assembly, Stack, StackArtifact};
 use serde_json::{json, Value};
 
+mod support;
+
 fn vpc() -> TieredVpc {
     TieredVpc::builder()
         .tier(Tier::public("Public", 24))
@@ -470,20 +472,8 @@ fn template_snapshot() {
 
 #[test]
 fn cfn_lint_and_checkov_find_nothing() {
-    let dir = tempfile::tempdir().unwrap();
     let assembly = assembly();
-    assembly.write(dir.path()).unwrap();
-    let templates: Vec<_> = assembly
-        .stacks
-        .iter()
-        .map(|s| dir.path().join(&s.file_name))
-        .collect();
-    if let Err(e) = rcdk_testkit::lint::cfn_lint(&templates) {
-        panic!("{e}");
-    }
-    if let Err(e) = rcdk_testkit::lint::checkov(&templates) {
-        panic!("{e}");
-    }
+    support::assert_lint_clean(&assembly);
 }
 
 #[test]

@@ -14,6 +14,8 @@ use rcdk_constructs::{action, role_name};
 use rcdk_core::{App, Assembly, Stack};
 use serde_json::{json, Value};
 
+mod support;
+
 fn assembly() -> Assembly {
     let provider = OidcProvider::github_actions();
     let mut ci = GithubActionsRole::new(&provider, "acme/shop")
@@ -199,18 +201,6 @@ fn template_snapshot() {
 
 #[test]
 fn cfn_lint_and_checkov_find_nothing() {
-    let dir = tempfile::tempdir().unwrap();
     let assembly = assembly();
-    assembly.write(dir.path()).unwrap();
-    let templates: Vec<_> = assembly
-        .stacks
-        .iter()
-        .map(|s| dir.path().join(&s.file_name))
-        .collect();
-    if let Err(e) = rcdk_testkit::lint::cfn_lint(&templates) {
-        panic!("{e}");
-    }
-    if let Err(e) = rcdk_testkit::lint::checkov(&templates) {
-        panic!("{e}");
-    }
+    support::assert_lint_clean(&assembly);
 }

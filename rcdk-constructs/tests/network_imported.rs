@@ -12,6 +12,8 @@ use rcdk_core::kind::{AvailabilityZone, List, SubnetId, VpcId};
 use rcdk_core::{fns, App, Construct, Level, Parameter, Stack, Val};
 use serde_json::{json, Value};
 
+mod support;
+
 const VPC: &str = "vpc-0a1b2c3d4e5f60718";
 const SHARED_ALB: &str = "sg-0123456789abcdef0";
 
@@ -530,17 +532,5 @@ fn two_imported_groups_with_one_name_are_an_error() {
 #[test]
 fn connected_template_lints_clean() {
     let assembly = connected().synth().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    assembly.write(dir.path()).unwrap();
-    let templates: Vec<_> = assembly
-        .stacks
-        .iter()
-        .map(|s| dir.path().join(&s.file_name))
-        .collect();
-    if let Err(e) = rcdk_testkit::lint::cfn_lint(&templates) {
-        panic!("{e}");
-    }
-    if let Err(e) = rcdk_testkit::lint::checkov(&templates) {
-        panic!("{e}");
-    }
+    support::assert_lint_clean(&assembly);
 }

@@ -10,6 +10,8 @@ use rcdk_constructs::storage::{Bucket, LifecycleRule, StorageClass};
 use rcdk_core::{App, Assembly, Stack};
 use serde_json::{json, Value};
 
+mod support;
+
 fn backups() -> Bucket {
     Bucket::new()
         .lifecycle_rule(
@@ -197,18 +199,6 @@ fn template_snapshot() {
 
 #[test]
 fn cfn_lint_and_checkov_find_nothing() {
-    let dir = tempfile::tempdir().unwrap();
     let assembly = assembly();
-    assembly.write(dir.path()).unwrap();
-    let templates: Vec<_> = assembly
-        .stacks
-        .iter()
-        .map(|s| dir.path().join(&s.file_name))
-        .collect();
-    if let Err(e) = rcdk_testkit::lint::cfn_lint(&templates) {
-        panic!("{e}");
-    }
-    if let Err(e) = rcdk_testkit::lint::checkov(&templates) {
-        panic!("{e}");
-    }
+    support::assert_lint_clean(&assembly);
 }
