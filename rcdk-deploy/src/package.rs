@@ -562,12 +562,8 @@ impl LambdaBuild {
         })
     }
 
-    /// Builds the package with `cargo lambda build --release` for the architecture's target
-    /// and zips its binary as `bootstrap` (0755) into `out_dir/<package>-<arch>.zip`; returns
-    /// that path. Checked before building: the package exists in the workspace and has one
-    /// binary, the Rust target is installed, cargo-lambda is there. Checked after: Lambda's
-    /// size limits (the zip is removed when over).
-    pub fn build(&self, out_dir: &Path) -> Result<PathBuf> {
+    /// `cargo metadata` of the package's workspace and the workspace's root directory.
+    fn workspace(&self) -> Result<(serde_json::Value, PathBuf)> {
         let metadata = cargo_metadata(&self.manifest)?;
         let root = metadata
             .get("workspace_root")
@@ -579,6 +575,16 @@ impl LambdaBuild {
                     .unwrap_or(Path::new("."))
                     .to_path_buf()
             });
+        Ok((metadata, root))
+    }
+
+    /// Builds the package with `cargo lambda build --release` for the architecture's target
+    /// and zips its binary as `bootstrap` (0755) into `out_dir/<package>-<arch>.zip`; returns
+    /// that path. Checked before building: the package exists in the workspace and has one
+    /// binary, the Rust target is installed, cargo-lambda is there. Checked after: Lambda's
+    /// size limits (the zip is removed when over).
+    pub fn build(&self, out_dir: &Path) -> Result<PathBuf> {
+        let (metadata, root) = self.workspace()?;
         let bin = package_binary(&metadata, &self.package, &self.manifest)?;
         check_target_installed(self.arch, self.target())?;
         let cargo_lambda = self.find_cargo_lambda(&root)?;
@@ -597,17 +603,7 @@ impl LambdaBuild {
     /// and moves it to `out_dir/<bin>`; returns that path and the binary's name. The checks
     /// of [`LambdaBuild::build`] come first; Lambda's size limits do not apply.
     pub fn build_binary(&self, bin: Option<&str>, out_dir: &Path) -> Result<(PathBuf, String)> {
-        let metadata = cargo_metadata(&self.manifest)?;
-        let root = metadata
-            .get("workspace_root")
-            .and_then(|v| v.as_str())
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                self.manifest
-                    .parent()
-                    .unwrap_or(Path::new("."))
-                    .to_path_buf()
-            });
+        let (metadata, root) = self.workspace()?;
         let bin = choose_binary(&metadata, &self.package, &self.manifest, bin)?;
         check_target_installed(self.arch, self.target())?;
         let cargo_lambda = self.find_cargo_lambda(&root)?;
