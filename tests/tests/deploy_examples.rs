@@ -288,7 +288,8 @@ impl Images {
                         "{image}: entrypoint {entrypoint}, expected /app/{package}"
                     ));
                 }
-                if user.is_empty() || user.starts_with("0") || user.starts_with("root") {
+                let uid = user.split(':').next().unwrap_or_default();
+                if uid.is_empty() || uid == "0" || uid == "root" {
                     return Err(format!(
                         "{image}: runs as {user:?}, expected a non-root user"
                     ));
