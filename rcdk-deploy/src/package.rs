@@ -660,7 +660,18 @@ impl LambdaBuild {
                 command.env("PATH", joined);
             }
         }
-        let output = command.output().map_err(io_err("running", cargo_lambda))?;
+        let mut output = command.output().map_err(io_err("running", cargo_lambda))?;
+        // cargo-lambda moves the binary out of the shared target directory. Two builds of the
+        // same package at once (two apps of a workspace deployed in parallel, both using it)
+        // can both find it up to date, and the later move then finds nothing: "error moving
+        // the binary ... No such file or directory". Building again relinks the missing
+        // binary (cargo counts a missing output as stale).
+        for _ in 0..MOVE_RACE_RETRIES {
+            if output.status.success() || !lost_binary_to_another_build(&output) {
+                break;
+            }
+            output = command.output().map_err(io_err("running", cargo_lambda))?;
+        }
         if !output.status.success() {
             let mut text = String::from_utf8_lossy(&output.stderr).into_owned();
             text.push_str(&String::from_utf8_lossy(&output.stdout));
@@ -694,6 +705,17 @@ impl LambdaBuild {
         }
         Ok(out)
     }
+}
+
+/// How many times a build that lost its binary to a concurrent build of the same package is
+/// run again.
+const MOVE_RACE_RETRIES: usize = 3;
+
+/// Whether cargo-lambda failed because the binary it built was moved away by another build of
+/// the same package between cargo's check and cargo-lambda's move.
+fn lost_binary_to_another_build(output: &std::process::Output) -> bool {
+    let text = String::from_utf8_lossy(&output.stderr);
+    text.contains("error moving the binary") && text.contains("No such file or directory")
 }
 
 /// Builds `package` of the workspace `workspace_manifest` for `arch` with the pinned
@@ -874,6 +896,27 @@ fn check_target_installed(arch: Arch, target: &'static str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_binary_moved_away_by_another_build_is_told_apart_from_build_errors() {
+        use std::os::unix::process::ExitStatusExt;
+        let failed = |stderr: &str| std::process::Output {
+            status: std::process::ExitStatus::from_raw(256),
+            stdout: Vec::new(),
+            stderr: stderr.as_bytes().to_vec(),
+        };
+        // cargo-lambda 1.x's report, wrapped as it prints it.
+        let raced = failed(
+            "    Finished `release` profile [optimized] target(s) in 1.30s\n\
+             Error:   × error moving the binary `\"/t/x86_64-unknown-linux-\n\
+             \u{2502} gnu/release/job\"` into the output location\n\
+             \u{2570}\u{2500}\u{25b6} No such file or directory (os error 2)\n",
+        );
+        assert!(lost_binary_to_another_build(&raced));
+        let compile_error = failed("error[E0425]: cannot find value `x` in this scope\n");
+        assert!(!lost_binary_to_another_build(&compile_error));
+    }
 
     #[test]
     fn arch_names_round_trip() {

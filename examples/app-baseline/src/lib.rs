@@ -200,7 +200,9 @@ pub fn build_app() -> Result<App, ConstructError> {
     )?;
 
     // The nightly job: the workspace's dump function, in the private subnets next to the app
-    // tier, reaching the database as its own user and S3 through the gateway endpoint.
+    // tier, reaching the database as its own user and S3 through the gateway endpoint. The
+    // function (examples/nightly-job/function) writes the run's record to `dumps/<date>.json`;
+    // the export itself would log in with DB_HOST, DB_PORT and DB_USER and an IAM token.
     let mut nightly_dump = Function::builder(Code::cargo_package("nightly-job-function")?)
         .description("Writes the nightly database dump to the backups bucket")
         .memory_mb(256)
