@@ -660,18 +660,17 @@ impl LambdaBuild {
                 command.env("PATH", joined);
             }
         }
-        let mut output = command.output().map_err(io_err("running", cargo_lambda))?;
-        // cargo-lambda moves the binary out of the shared target directory. Two builds of the
+        // cargo-lambda moves the binary out of the shared target directory: two builds of the
         // same package at once (two apps of a workspace deployed in parallel, both using it)
-        // can both find it up to date, and the later move then finds nothing: "error moving
-        // the binary ... No such file or directory". Building again relinks the missing
-        // binary (cargo counts a missing output as stale).
-        for _ in 0..MOVE_RACE_RETRIES {
-            if output.status.success() || !lost_binary_to_another_build(&output) {
-                break;
-            }
-            output = command.output().map_err(io_err("running", cargo_lambda))?;
-        }
+        // can both find it up to date, and the later one then finds nothing to move. One build
+        // of a package and target at a time, across processes.
+        let _lock = BuildLock::acquire(&format!(
+            "{}|{}|{}",
+            self.manifest.display(),
+            self.package,
+            self.target()
+        ));
+        let output = command.output().map_err(io_err("running", cargo_lambda))?;
         if !output.status.success() {
             let mut text = String::from_utf8_lossy(&output.stderr).into_owned();
             text.push_str(&String::from_utf8_lossy(&output.stdout));
@@ -707,15 +706,50 @@ impl LambdaBuild {
     }
 }
 
-/// How many times a build that lost its binary to a concurrent build of the same package is
-/// run again.
-const MOVE_RACE_RETRIES: usize = 3;
+/// A lock directory older than this was left by a build that was killed: it is taken over.
+const STALE_BUILD_LOCK: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 
-/// Whether cargo-lambda failed because the binary it built was moved away by another build of
-/// the same package between cargo's check and cargo-lambda's move.
-fn lost_binary_to_another_build(output: &std::process::Output) -> bool {
-    let text = String::from_utf8_lossy(&output.stderr);
-    text.contains("error moving the binary") && text.contains("No such file or directory")
+/// A lock shared by the processes of this machine, held while alive: a directory in the
+/// temporary directory (creating a directory is atomic), removed on drop. Without a usable
+/// temporary directory the build runs unlocked, as it did before.
+struct BuildLock {
+    path: Option<PathBuf>,
+}
+
+impl BuildLock {
+    fn acquire(key: &str) -> BuildLock {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        key.hash(&mut hasher);
+        let path =
+            std::env::temp_dir().join(format!("rcdk-lambda-build-{:016x}.lock", hasher.finish()));
+        loop {
+            match fs::create_dir(&path) {
+                Ok(()) => return BuildLock { path: Some(path) },
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let stale = fs::metadata(&path)
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|t| t.elapsed().ok())
+                        .is_some_and(|age| age > STALE_BUILD_LOCK);
+                    if stale {
+                        let _ = fs::remove_dir(&path);
+                    } else {
+                        std::thread::sleep(std::time::Duration::from_millis(200));
+                    }
+                }
+                Err(_) => return BuildLock { path: None },
+            }
+        }
+    }
+}
+
+impl Drop for BuildLock {
+    fn drop(&mut self) {
+        if let Some(path) = &self.path {
+            let _ = fs::remove_dir(path);
+        }
+    }
 }
 
 /// Builds `package` of the workspace `workspace_manifest` for `arch` with the pinned
@@ -897,25 +931,31 @@ fn check_target_installed(arch: Arch, target: &'static str) -> Result<()> {
 mod tests {
     use super::*;
 
-    #[cfg(unix)]
     #[test]
-    fn a_binary_moved_away_by_another_build_is_told_apart_from_build_errors() {
-        use std::os::unix::process::ExitStatusExt;
-        let failed = |stderr: &str| std::process::Output {
-            status: std::process::ExitStatus::from_raw(256),
-            stdout: Vec::new(),
-            stderr: stderr.as_bytes().to_vec(),
-        };
-        // cargo-lambda 1.x's report, wrapped as it prints it.
-        let raced = failed(
-            "    Finished `release` profile [optimized] target(s) in 1.30s\n\
-             Error:   × error moving the binary `\"/t/x86_64-unknown-linux-\n\
-             \u{2502} gnu/release/job\"` into the output location\n\
-             \u{2570}\u{2500}\u{25b6} No such file or directory (os error 2)\n",
+    fn build_locks_are_taken_one_at_a_time_per_key_and_released_on_drop() {
+        let key = format!("test-{}", std::process::id());
+        let first = BuildLock::acquire(&key);
+        let path = first.path.clone().expect("a temporary directory");
+        assert!(path.is_dir());
+        let waiter = std::thread::spawn({
+            let key = key.clone();
+            move || {
+                let started = std::time::Instant::now();
+                let _second = BuildLock::acquire(&key);
+                started.elapsed()
+            }
+        });
+        std::thread::sleep(std::time::Duration::from_millis(600));
+        drop(first);
+        let waited = waiter.join().unwrap();
+        assert!(
+            waited >= std::time::Duration::from_millis(500),
+            "{waited:?}"
         );
-        assert!(lost_binary_to_another_build(&raced));
-        let compile_error = failed("error[E0425]: cannot find value `x` in this scope\n");
-        assert!(!lost_binary_to_another_build(&compile_error));
+        assert!(!path.exists());
+        // Another key is not held up.
+        let other = BuildLock::acquire(&format!("{key}-other"));
+        assert!(other.path.is_some());
     }
 
     #[test]
