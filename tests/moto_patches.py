@@ -107,7 +107,12 @@ ElasticAddress.delete = _address_delete
 # Application Auto Scaling, ...). moto skips them, so any `Fn::GetAtt` on one fails the whole
 # stack ("ValidationError: Template error: instance of Fn::GetAtt references undefined resource
 # Cache7DA9DE73") and a `Ref` to one resolves to null. They become inert placeholders with an
-# ARN-shaped physical id and made-up attribute values; each one is logged on stderr.
+# ARN-shaped physical id and made-up attribute values; each one is logged on stderr. The
+# app-baseline example adds four such types: AWS::Budgets::Budget (moto has no Budgets in
+# CloudFormation at all), AWS::IAM::OIDCProvider (the CI role's trust `Ref`s it),
+# AWS::AutoScaling::ScalingPolicy (target tracking on the group) and AWS::SNS::TopicPolicy
+# (the budget waits for it with DependsOn), besides security-group egress rules and role
+# policies, which other examples have too.
 import moto.cloudformation.parsing as _parsing
 
 _parse_and_create_resource = _parsing.parse_and_create_resource
@@ -224,6 +229,25 @@ def _get_stack_from_s3_url_patched(template_url, account_id, partition):
 _cfn_utils.get_stack_from_s3_url = _get_stack_from_s3_url_patched
 _cfn_models.get_stack_from_s3_url = _get_stack_from_s3_url_patched
 _cfn_responses.get_stack_from_s3_url = _get_stack_from_s3_url_patched
+
+
+
+# Gap 6: AWS::ECR::Repository without `RepositoryName`. CloudFormation generates a lower-case
+# name; moto uses its generated "<stack>-<LogicalId>-<suffix>" with the logical id's capitals,
+# which its own ECR refuses ("InvalidParameterException: Invalid parameter at 'repositoryName'
+# failed to satisfy constraint: 'must satisfy regular expression '(?:[a-z0-9]+...").
+from moto.ecr.models import Repository as _EcrRepository
+
+_create_repository = _EcrRepository.create_from_cloudformation_json.__func__
+
+
+def _create_repository_patched(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    if not cloudformation_json.get("Properties", {}).get("RepositoryName"):
+        resource_name = resource_name.lower()
+    return _create_repository(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+
+_EcrRepository.create_from_cloudformation_json = classmethod(_create_repository_patched)
 
 
 if __name__ == "__main__":

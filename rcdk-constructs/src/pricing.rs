@@ -9,8 +9,16 @@
 //! The EC2 instance prices (in `compute::InstanceType`, on-demand Linux) and the gp3 prices were
 //! added on 2026-12-02 as the long-standing list prices of
 //! <https://aws.amazon.com/ec2/pricing/on-demand/> and <https://aws.amazon.com/ebs/pricing/>
-//! (t3.micro 0.0104 USD/h, gp3 0.08 USD per GiB-month), without re-reading those pages: check
-//! them there before relying on a figure.
+//! (t3.micro 0.0104 USD/h, gp3 0.08 USD per GiB-month, 0.005 per IOPS-month and 0.04 per
+//! MiB/s-month above the included 3,000 IOPS and 125 MiB/s). The AWS pages themselves could not
+//! be read from this project's machine; on 2026-12-02 every figure of the instance table and the
+//! gp3 figures were checked against several independent published tables of us-east-1
+//! on-demand prices (some generated from AWS's Price List API), which agree with them to the
+//! digits given (c7i.large is 0.08925 USD/h there too).
+//! The RDS prices (PostgreSQL, us-east-1, from <https://aws.amazon.com/rds/postgresql/pricing/>:
+//! db.t4g instance-hours and gp3 storage at 0.115 USD per GB-month) were checked the same way
+//! on 2026-12-02; a Multi-AZ instance bills the standby's hours and storage too (AWS's
+//! "On-Demand DB instances" page of the RDS user guide), so it counts twice.
 //! Only the fixed hourly part is counted: data processing (per GB), load-balancer capacity units
 //! and other usage-based charges depend on traffic and are left out, so real bills are higher.
 //! Other regions cost up to about a third more.
@@ -46,6 +54,26 @@ pub const GP3_USD_PER_IOPS_MONTH: f64 = 0.005;
 
 /// gp3 throughput above the included 125 MiB/s, per MiB/s-month.
 pub const GP3_USD_PER_MIBPS_MONTH: f64 = 0.04;
+
+/// RDS gp3 storage, per GB-month of each instance (a Multi-AZ standby has its own).
+pub const RDS_GP3_USD_PER_GB_MONTH: f64 = 0.115;
+
+/// RDS for PostgreSQL on-demand instance classes, single-AZ, USD per hour. Classes not listed
+/// get no instance line in the cost summary (the storage is still counted).
+pub const RDS_POSTGRES_USD_PER_HOUR: [(&str, f64); 4] = [
+    ("db.t4g.micro", 0.016),
+    ("db.t4g.small", 0.032),
+    ("db.t4g.medium", 0.065),
+    ("db.t4g.large", 0.129),
+];
+
+/// The hourly price of RDS for PostgreSQL instance class `class`, when known.
+pub fn rds_postgres_usd_per_hour(class: &str) -> Option<f64> {
+    RDS_POSTGRES_USD_PER_HOUR
+        .iter()
+        .find(|(c, _)| *c == class)
+        .map(|(_, price)| *price)
+}
 
 /// Monthly cost of something billed `usd_per_hour`.
 pub fn monthly(usd_per_hour: f64) -> f64 {
@@ -109,6 +137,25 @@ pub fn gp3_volumes(what: &str, usd_per_month_each: f64, count: u32) -> CostItem 
     }
 }
 
+/// `count` RDS instances (a Multi-AZ database is 2: the primary and its standby) of
+/// PostgreSQL instance class `class` at `usd_per_hour`.
+pub fn rds_instances(class: &str, usd_per_hour: f64, count: u32) -> CostItem {
+    CostItem {
+        item: format!("RDS PostgreSQL instance {class}"),
+        count,
+        usd_per_month_each: monthly(usd_per_hour),
+    }
+}
+
+/// `count` RDS gp3 volumes of `gib` GB each (one per instance, the standby's included).
+pub fn rds_gp3_storage(gib: u32, count: u32) -> CostItem {
+    CostItem {
+        item: format!("RDS gp3 storage {gib} GB"),
+        count,
+        usd_per_month_each: (f64::from(gib) * RDS_GP3_USD_PER_GB_MONTH * 100.0).round() / 100.0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +167,12 @@ mod tests {
         assert_eq!(application_load_balancers(1).usd_per_month_each, 16.43);
         assert_eq!(public_ipv4_addresses(1).usd_per_month_each, 3.65);
         assert_eq!(interface_endpoint(3).count, 3);
+        assert_eq!(
+            rds_instances("db.t4g.micro", 0.016, 2).usd_per_month_each,
+            11.68
+        );
+        assert_eq!(rds_gp3_storage(20, 2).usd_per_month_each, 2.3);
+        assert_eq!(rds_postgres_usd_per_hour("db.t4g.micro"), Some(0.016));
+        assert_eq!(rds_postgres_usd_per_hour("db.r8g.48xlarge"), None);
     }
 }

@@ -118,3 +118,46 @@ fn cfn_lint_passes() {
     assembly.write(dir.path()).unwrap();
     rcdk_testkit::lint::cfn_lint(&[dir.path().join(&assembly.stacks[0].file_name)]).unwrap();
 }
+
+#[test]
+fn postgres_reports_instance_hours_and_storage_of_primary_and_standby() {
+    let assembly = app().synth().unwrap();
+    let costs: Vec<_> = assembly
+        .costs
+        .iter()
+        .map(|(_, c)| (c.item.as_str(), c.count, c.usd_per_month_each))
+        .filter(|(item, _, _)| item.starts_with("RDS"))
+        .collect();
+    // Multi-AZ by default: the standby's hours and storage are billed like the primary's.
+    assert_eq!(
+        costs,
+        [
+            ("RDS PostgreSQL instance db.t4g.micro", 2, 11.68),
+            ("RDS gp3 storage 20 GB", 2, 2.3)
+        ]
+    );
+
+    let vpc = TieredVpc::builder()
+        .tier(Tier::public("Public", 24))
+        .tier(Tier::isolated("Data", 24))
+        .nat(NatPolicy::None)
+        .build()
+        .unwrap();
+    let db = PostgresDatabase::builder(&vpc)
+        .single_az()
+        .instance_class("db.r8g.large")
+        .storage_gib(100)
+        .build()
+        .unwrap();
+    let assembly = App::new()
+        .with(Stack::new("Other").with("Network", vpc).with("Db", db))
+        .synth()
+        .unwrap();
+    let costs: Vec<_> = assembly
+        .costs
+        .iter()
+        .map(|(_, c)| (c.item.as_str(), c.count, c.usd_per_month_each))
+        .collect();
+    // A class the table does not price: storage only, one instance's worth.
+    assert_eq!(costs, [("RDS gp3 storage 100 GB", 1, 11.5)]);
+}

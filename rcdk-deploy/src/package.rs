@@ -656,6 +656,16 @@ impl LambdaBuild {
                 command.env("PATH", joined);
             }
         }
+        // cargo-lambda moves the binary out of the shared target directory: two builds of the
+        // same package at once (two apps of a workspace deployed in parallel, both using it)
+        // can both find it up to date, and the later one then finds nothing to move. One build
+        // of a package and target at a time, across processes.
+        let _lock = BuildLock::acquire(&format!(
+            "{}|{}|{}",
+            self.manifest.display(),
+            self.package,
+            self.target()
+        ));
         let output = command.output().map_err(io_err("running", cargo_lambda))?;
         if !output.status.success() {
             let mut text = String::from_utf8_lossy(&output.stderr).into_owned();
@@ -689,6 +699,52 @@ impl LambdaBuild {
             return Err(e);
         }
         Ok(out)
+    }
+}
+
+/// A lock directory older than this was left by a build that was killed: it is taken over.
+const STALE_BUILD_LOCK: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
+/// A lock shared by the processes of this machine, held while alive: a directory in the
+/// temporary directory (creating a directory is atomic), removed on drop. Without a usable
+/// temporary directory the build runs unlocked, as it did before.
+struct BuildLock {
+    path: Option<PathBuf>,
+}
+
+impl BuildLock {
+    fn acquire(key: &str) -> BuildLock {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        key.hash(&mut hasher);
+        let path =
+            std::env::temp_dir().join(format!("rcdk-lambda-build-{:016x}.lock", hasher.finish()));
+        loop {
+            match fs::create_dir(&path) {
+                Ok(()) => return BuildLock { path: Some(path) },
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let stale = fs::metadata(&path)
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|t| t.elapsed().ok())
+                        .is_some_and(|age| age > STALE_BUILD_LOCK);
+                    if stale {
+                        let _ = fs::remove_dir(&path);
+                    } else {
+                        std::thread::sleep(std::time::Duration::from_millis(200));
+                    }
+                }
+                Err(_) => return BuildLock { path: None },
+            }
+        }
+    }
+}
+
+impl Drop for BuildLock {
+    fn drop(&mut self) {
+        if let Some(path) = &self.path {
+            let _ = fs::remove_dir(path);
+        }
     }
 }
 
@@ -870,6 +926,33 @@ fn check_target_installed(arch: Arch, target: &'static str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn build_locks_are_taken_one_at_a_time_per_key_and_released_on_drop() {
+        let key = format!("test-{}", std::process::id());
+        let first = BuildLock::acquire(&key);
+        let path = first.path.clone().expect("a temporary directory");
+        assert!(path.is_dir());
+        let waiter = std::thread::spawn({
+            let key = key.clone();
+            move || {
+                let started = std::time::Instant::now();
+                let _second = BuildLock::acquire(&key);
+                started.elapsed()
+            }
+        });
+        std::thread::sleep(std::time::Duration::from_millis(600));
+        drop(first);
+        let waited = waiter.join().unwrap();
+        assert!(
+            waited >= std::time::Duration::from_millis(500),
+            "{waited:?}"
+        );
+        assert!(!path.exists());
+        // Another key is not held up.
+        let other = BuildLock::acquire(&format!("{key}-other"));
+        assert!(other.path.is_some());
+    }
 
     #[test]
     fn arch_names_round_trip() {

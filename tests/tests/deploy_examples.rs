@@ -15,7 +15,8 @@
 //!   IPs behind, so the VPC's deletion fails: "DependencyViolation: The vpc vpc-... has
 //!   dependencies and cannot be deleted."
 //! - Types moto's CloudFormation does not implement (ElastiCache, Secrets Manager,
-//!   `IAM::RolePolicy`, `S3::BucketPolicy`, Application Auto Scaling, ...) are skipped, and a
+//!   `IAM::RolePolicy`, `S3::BucketPolicy`, Application Auto Scaling, `Budgets::Budget`,
+//!   `IAM::OIDCProvider`, `AutoScaling::ScalingPolicy`, `SNS::TopicPolicy`, ...) are skipped, and a
 //!   `Fn::GetAtt` on one fails the stack ("Template error: instance of Fn::GetAtt references
 //!   undefined resource ..."): they become inert placeholders, logged by the server.
 //! - Attributes moto does not implement, such as an RDS instance's
@@ -23,6 +24,9 @@
 //!   in Fn::GetAtt"), get made-up values.
 //! - Templates over 51,200 bytes go through the staging bucket; moto resolves a path-style
 //!   TemplateURL to its own S3 only when the URL contains "localhost", not 127.0.0.1.
+//! - An ECR repository without `RepositoryName` gets moto's generated name with the logical
+//!   id's capitals, which moto's ECR refuses ("Invalid parameter at 'repositoryName'"); it is
+//!   lower-cased, as CloudFormation's generated names are.
 
 mod common;
 

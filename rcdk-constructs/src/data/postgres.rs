@@ -3,13 +3,14 @@
 //! monitoring every minute, port 5432 open only to the groups admitted.
 
 use rcdk_core::kind::{SecretArn, SubnetId};
-use rcdk_core::{fns, RemovalPolicy, Resource, Val};
+use rcdk_core::{fns, CostItem, RemovalPolicy, Resource, Val};
 use rcdk_macros::Construct;
 
 use crate::cfn::rds as cfn;
 use crate::error::ConstructError;
 use crate::iam::{grant_all, Grant, Grantee, Role, Statement};
 use crate::network::{Connectable, IVpc, Port, SecurityGroup};
+use crate::pricing;
 
 /// PostgreSQL's port.
 pub const POSTGRES_PORT: u16 = 5432;
@@ -139,6 +140,7 @@ impl PostgresBuilder {
             "postgres",
             "PostgreSQL: 5432 from the admitted groups only",
         );
+        let instance_class = self.instance_class.clone();
         let mut resource = cfn::DbInstance::new()
             .engine("postgres")
             .engine_version(self.engine_version)
@@ -169,6 +171,9 @@ impl PostgresBuilder {
             security_group,
             monitoring_role,
             resource,
+            instance_class,
+            storage_gib: self.storage_gib,
+            multi_az: self.multi_az,
         })
     }
 }
@@ -211,12 +216,21 @@ fn monitoring_role() -> Role {
 /// A PostgreSQL instance. Admit clients with `db.allow_from(&service, ...)`, or simply
 /// [`PostgresDatabase::allow_connections_from`].
 #[derive(Debug, Clone, Construct)]
-#[construct(type_name = "data::PostgresDatabase")]
+#[construct(
+    type_name = "data::PostgresDatabase",
+    costs = "PostgresDatabase::costs"
+)]
 pub struct PostgresDatabase {
     subnet_group: cfn::DbSubnetGroup,
     security_group: SecurityGroup,
     monitoring_role: Role,
     resource: cfn::DbInstance,
+    #[construct(skip)]
+    instance_class: String,
+    #[construct(skip)]
+    storage_gib: u16,
+    #[construct(skip)]
+    multi_az: bool,
 }
 
 impl PostgresDatabase {
@@ -310,6 +324,25 @@ impl PostgresDatabase {
     /// The role RDS uses for enhanced monitoring.
     pub fn monitoring_role(&self) -> &Role {
         &self.monitoring_role
+    }
+
+    /// Instance hours and storage; a Multi-AZ standby is billed like the primary. Backups up to
+    /// the storage size, and I/O within gp3's baseline, cost nothing extra.
+    fn costs(&self) -> Vec<CostItem> {
+        let instances = if self.multi_az { 2 } else { 1 };
+        let mut costs = Vec::new();
+        if let Some(price) = pricing::rds_postgres_usd_per_hour(&self.instance_class) {
+            costs.push(pricing::rds_instances(
+                &self.instance_class,
+                price,
+                instances,
+            ));
+        }
+        costs.push(pricing::rds_gp3_storage(
+            u32::from(self.storage_gib),
+            instances,
+        ));
+        costs
     }
 
     /// The instance resource.
