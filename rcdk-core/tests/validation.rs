@@ -111,7 +111,7 @@ fn template_over_the_inline_limit_is_a_note_and_still_synthesizes() {
     assert_eq!(note.level, Level::Info);
     assert_eq!(
         note.message,
-        format!("template is {size} bytes, over CloudFormation's 51,200-byte inline limit: deploy uploads it to S3 (give --template-bucket)")
+        format!("template is {size} bytes, over CloudFormation's 51,200-byte inline limit: deploy uploads it to the staging bucket of `cargo rcdk bootstrap`")
     );
     // Just under the limit: no note.
     let mut app =

@@ -566,7 +566,7 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
             annotations.push((
                 stack.id().to_string(),
                 Annotation::info(format!(
-                    "template is {} bytes, over CloudFormation's 51,200-byte inline limit: deploy uploads it to S3 (give --template-bucket)",
+                    "template is {} bytes, over CloudFormation's 51,200-byte inline limit: deploy uploads it to the staging bucket of `cargo rcdk bootstrap`",
                     text.len()
                 )),
             ));
