@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the pinned Node tools (tools/package.json, tools/package-lock.json) into .tools/node:
 # the AWS CDK's cloud-assembly JSON schemas and the official AWS CDK CLI, which the tests use to
-# check that cdk.out is a real Cloud Assembly.
+# check that cdk.out is a real Cloud Assembly, and the rule packs AWS publishes for CloudFormation
+# (cfn-guard with the Control Tower rules, cdk-nag on aws-cdk-lib), which every example template
+# must pass.
 # Idempotent: does nothing when .tools/node already matches the lock file.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,7 +25,9 @@ cp "$root/tools/package.json" "$lock" "$dest/"
 (cd "$dest" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
 for f in node_modules/.bin/cdk \
   node_modules/@aws-cdk/cloud-assembly-schema/schema/cloud-assembly.schema.json \
-  node_modules/@aws-cdk/cloud-assembly-schema/schema/assets.schema.json; do
+  node_modules/@aws-cdk/cloud-assembly-schema/schema/assets.schema.json \
+  node_modules/@cdklabs/cdk-validator-cfnguard/bin/ubuntu/x86_64/cfn-guard \
+  node_modules/cdk-nag/package.json node_modules/aws-cdk-lib/package.json; do
   [ -e "$dest/$f" ] || { echo "node-tools: $f missing after install" >&2; exit 1; }
 done
 echo "$want" > "$stamp"

@@ -21,6 +21,7 @@ pub mod node;
 pub mod params;
 pub mod resource;
 pub mod stack;
+pub mod suppression;
 pub mod synth;
 pub mod tag;
 pub mod value;
@@ -39,6 +40,7 @@ pub use resource::{
     Attributes, HasNode, RawResource, RemovalPolicy, Resource, ResourceCore, TagFormat,
 };
 pub use stack::Stack;
+pub use suppression::Scanner;
 pub use synth::{Assembly, Format, StackArtifact, SynthOptions};
 pub use tag::{tag_subtree, Tag};
 pub use value::{CrossStackStrategy, Intrinsic, Property, Props, Pseudo, Target, Val, Value};

@@ -9,6 +9,7 @@ use indexmap::IndexMap;
 use crate::construct::Construct;
 use crate::node::NodeId;
 use crate::params::Condition;
+use crate::suppression::{self, Scanner};
 use crate::value::{Intrinsic, Props, Target, Val, Value};
 
 /// How a resource type carries tags, read from its schema.
@@ -171,58 +172,31 @@ impl ResourceCore {
     /// `Metadata.checkov.skip` as `{id, comment}`, where checkov reports it as skipped instead
     /// of failed. A second call with the same id replaces the reason.
     pub fn skip_check(&mut self, id: impl Into<String>, reason: impl Into<String>) {
-        let (id, reason) = (id.into(), reason.into());
-        let checkov = self
-            .attributes
-            .metadata
-            .entry("checkov".to_string())
-            .or_insert_with(|| Value::Map(IndexMap::new()));
-        if !matches!(checkov, Value::Map(_)) {
-            // Whatever was set by hand under this key is not checkov's format.
-            *checkov = Value::Map(IndexMap::new());
-        }
-        let Value::Map(checkov) = checkov else {
-            return;
-        };
-        let skips = checkov
-            .entry("skip".to_string())
-            .or_insert_with(|| Value::List(Vec::new()));
-        if !matches!(skips, Value::List(_)) {
-            *skips = Value::List(Vec::new());
-        }
-        let Value::List(skips) = skips else {
-            return;
-        };
-        let entry = Value::Map(IndexMap::from([
-            ("id".to_string(), Value::String(id.clone())),
-            ("comment".to_string(), Value::String(reason)),
-        ]));
-        let same_id = |v: &Value| matches!(v, Value::Map(m) if m.get("id") == Some(&Value::String(id.clone())));
-        match skips.iter_mut().find(|v| same_id(v)) {
-            Some(existing) => *existing = entry,
-            None => skips.push(entry),
-        }
+        self.suppress(Scanner::Checkov, id, reason);
     }
 
     /// Undoes [`ResourceCore::skip_check`] for `id`: for constructs that skip a check by default
     /// and meet it once the user opts in (a customer key, access logs). Drops the `checkov`
     /// metadata entry when no skip is left.
     pub fn unskip_check(&mut self, id: &str) {
-        let metadata = &mut self.attributes.metadata;
-        let Some(Value::Map(checkov)) = metadata.get_mut("checkov") else {
-            return;
-        };
-        if let Some(Value::List(skips)) = checkov.get_mut("skip") {
-            skips.retain(
-                |v| !matches!(v, Value::Map(m) if m.get("id") == Some(&Value::String(id.into()))),
-            );
-            if skips.is_empty() {
-                checkov.shift_remove("skip");
-            }
-        }
-        if checkov.is_empty() {
-            metadata.shift_remove("checkov");
-        }
+        self.unsuppress(Scanner::Checkov, id);
+    }
+
+    /// Records that `scanner`'s rule `id` is deliberately not met by this resource, with the
+    /// reason, in the resource's `Metadata` where that scanner reads it (see
+    /// [`crate::suppression`]). A second call with the same id replaces the reason.
+    pub fn suppress(&mut self, scanner: Scanner, id: impl Into<String>, reason: impl Into<String>) {
+        suppression::suppress(
+            &mut self.attributes.metadata,
+            scanner,
+            &id.into(),
+            &reason.into(),
+        );
+    }
+
+    /// Undoes [`ResourceCore::suppress`] for `id`.
+    pub fn unsuppress(&mut self, scanner: Scanner, id: &str) {
+        suppression::unsuppress(&mut self.attributes.metadata, scanner, id);
     }
 
     /// Adds a `DependsOn` on another node.
@@ -331,6 +305,22 @@ pub trait Resource: Construct {
         Self: Sized,
     {
         self.core_mut().skip_check(id, reason);
+        self
+    }
+
+    /// Marks `scanner`'s rule `id` as deliberately not met, with the reason a reviewer reads
+    /// (see [`ResourceCore::suppress`]):
+    /// `.suppress(Scanner::CdkNag, "AwsSolutions-S1", "this bucket holds the access logs")`.
+    fn suppress(
+        mut self,
+        scanner: Scanner,
+        id: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self
+    where
+        Self: Sized,
+    {
+        self.core_mut().suppress(scanner, id, reason);
         self
     }
 

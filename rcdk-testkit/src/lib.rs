@@ -15,4 +15,5 @@ pub mod nodetools;
 pub mod oci_fixture;
 pub mod pytools;
 pub mod registry;
+pub mod rulepacks;
 pub mod skopeo;

@@ -32,6 +32,10 @@ pub enum Tool {
     CfnLint,
     /// `checkov`: security best practice.
     Checkov,
+    /// AWS CloudFormation Guard with the AWS Control Tower proactive-control rules.
+    CfnGuard,
+    /// cdk-nag's AwsSolutions pack.
+    CdkNag,
 }
 
 impl Tool {
@@ -40,6 +44,8 @@ impl Tool {
         match self {
             Tool::CfnLint => "cfn-lint",
             Tool::Checkov => "checkov",
+            Tool::CfnGuard => "cfn-guard",
+            Tool::CdkNag => "cdk-nag",
         }
     }
 }
@@ -148,17 +154,29 @@ impl fmt::Display for LintFailure {
                     for finding in findings {
                         writeln!(f, "  {finding}")?;
                     }
-                    writeln!(
-                        f,
-                        "Fix the template, or, if a finding is intended, allow its rule with the \
-                         reason: {}_allowing(paths, &[(\"RULE\", \"why\")]).",
-                        tool.bin_name().replace('-', "_")
-                    )?;
+                    match tool {
+                        Tool::CfnLint | Tool::Checkov => writeln!(
+                            f,
+                            "Fix the template, or, if a finding is intended, allow its rule with \
+                             the reason: {}_allowing(paths, &[(\"RULE\", \"why\")]).",
+                            tool.bin_name().replace('-', "_")
+                        )?,
+                        Tool::CfnGuard | Tool::CdkNag => {
+                            writeln!(
+                            f,
+                            "Fix the construct that writes the resource (a better default, the \
+                             opt-out explicit), or, if a finding is intended, suppress the rule \
+                             there with the reason: `.suppress(Scanner::{}, \"RULE\", \"why\")`.",
+                            if *tool == Tool::CfnGuard { "Guard" } else { "CdkNag" }
+                        )?
+                        }
+                    }
                 }
                 if !unused_allowances.is_empty() {
                     writeln!(
                         f,
-                        "{tool}: allowed rule(s) {} matched no finding: remove the allowance.",
+                        "{tool}: allowed or suppressed rule(s) {} matched no finding: remove \
+                         them.",
                         unused_allowances.join(", ")
                     )?;
                 }
@@ -386,7 +404,7 @@ fn check_allowances(allow: &[Allowance<'_>]) -> Result<(), LintFailure> {
 
 /// Absolute paths of the templates, checked to exist: the tools report a missing file only as
 /// a finding or a parse error, which would read as a template problem.
-fn absolute_files(paths: &[impl AsRef<Path>]) -> Result<Vec<PathBuf>, LintFailure> {
+pub(crate) fn absolute_files(paths: &[impl AsRef<Path>]) -> Result<Vec<PathBuf>, LintFailure> {
     if paths.is_empty() {
         return Err(LintFailure::Usage(
             "no templates given to lint: pass the synthesized template paths".to_string(),
@@ -417,15 +435,15 @@ fn tool_command(tool: Tool) -> Result<Command, LintFailure> {
 }
 
 /// A finished tool run.
-struct Ran {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Ran {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Ran {
     /// A [`LintFailure::Tool`] carrying the tool's output, which usually says what went wrong.
-    fn failure(&self, tool: Tool, what: &str) -> LintFailure {
+    pub(crate) fn failure(&self, tool: Tool, what: &str) -> LintFailure {
         LintFailure::Tool {
             tool,
             detail: format!(
@@ -438,7 +456,7 @@ impl Ran {
 }
 
 /// Runs the command to completion.
-fn run(tool: Tool, mut cmd: Command) -> Result<Ran, LintFailure> {
+pub(crate) fn run(tool: Tool, mut cmd: Command) -> Result<Ran, LintFailure> {
     let output = cmd.output().map_err(|e| LintFailure::Tool {
         tool,
         detail: format!("cannot start {}: {e}", tool.bin_name()),

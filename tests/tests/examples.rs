@@ -4,6 +4,10 @@
 //! - pass the pinned cfn-lint with no error and no warning,
 //! - pass the pinned checkov with no failed check (deliberate exceptions are recorded in the
 //!   construct that causes them, as `Metadata.checkov.skip` with a reason, never here),
+//! - pass the two rule packs AWS publishes, AWS CloudFormation Guard with the Control Tower
+//!   proactive-control rules and cdk-nag's AwsSolutions pack, with no unsuppressed finding (the
+//!   construct that causes a finding suppresses it in the resource's `Metadata` with a reason;
+//!   a suppression that matches nothing fails too),
 //! - match the snapshots in `tests/tests/snapshots/` (JSON only; YAML is the same tree).
 //!
 //! Snapshots must be regenerated whenever an example or a construct it uses changes: review
@@ -72,6 +76,47 @@ fn every_template_passes_checkov() {
     if let Err(e) = rcdk_testkit::lint::checkov(&all_templates()) {
         panic!("{e:?}");
     }
+}
+
+/// Both rule packs over every JSON template, run once for the two tests below.
+fn rule_packs() -> &'static rcdk_testkit::rulepacks::RulePackRun {
+    static RUN: OnceLock<rcdk_testkit::rulepacks::RulePackRun> = OnceLock::new();
+    RUN.get_or_init(|| {
+        let json: Vec<PathBuf> = synthesized()
+            .iter()
+            .filter(|s| s.format == "json")
+            .flat_map(|s| s.templates.iter().cloned())
+            .collect();
+        rcdk_testkit::rulepacks::run_rule_packs(&json).unwrap()
+    })
+}
+
+fn judge_rule_pack(tool: rcdk_testkit::lint::Tool) {
+    let run = rule_packs();
+    let used = run.used_suppressions(tool);
+    // The accepted findings, printed so that a reviewer sees them with `--nocapture`.
+    println!(
+        "{tool}: {} finding(s), {} suppressed:",
+        run.findings(tool).count(),
+        used.len()
+    );
+    for s in &used {
+        let stack = stack_of(&s.file);
+        println!("  {stack}/{} {}: {}", s.logical_id, s.rule, s.reason);
+    }
+    if let Err(e) = run.judge(tool) {
+        panic!("{e:?}");
+    }
+}
+
+#[test]
+fn every_template_passes_cfn_guard_with_the_control_tower_rules() {
+    judge_rule_pack(rcdk_testkit::lint::Tool::CfnGuard);
+}
+
+#[test]
+fn every_template_passes_cdk_nag_aws_solutions() {
+    judge_rule_pack(rcdk_testkit::lint::Tool::CdkNag);
 }
 
 /// `Microservices` from `.../Microservices.template.json`.
