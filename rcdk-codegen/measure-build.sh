@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compile-time budget of the generated resources (issue 4): cold build with default features,
+# Compile-time budget of the generated resources: cold build with default features,
 # build with `full`, and `cargo check --all-features`, wall time and peak RSS.
 #
 # Measures a copy of rcdk-constructs that holds only `src/cfn` (the hand-written modules are not

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks of the `microservices` example (issue 9); prints the figures quoted in the README.
+# Benchmarks of the `microservices` example; prints the figures quoted in the README.
 #
 #  1. Synth in-process on the release build: median time per synth and peak RSS, with 2 and
 #     40 services (examples/microservices/examples/synth_bench.rs).

@@ -1,5 +1,5 @@
-//! Seed 004 (`shared/seeds/004_65a66820d26540bf.txt`, "Cloud Networking, Storage, and
-//! Identity"): the system its "Takeaways" describe, as one stack.
+//! Seed document 004, the lecture "Cloud Networking, Storage, and Identity": the system its
+//! "Takeaways" describe, as one stack.
 //!
 //! - "Networking: VPCs, Subnets, and Security", "VPCs and Subnets": a custom VPC (not the
 //!   default one) of 10.0.0.0/16 in two AZs, public subnets for the load balancer, private

@@ -1,7 +1,7 @@
 //! The smallest useful app: a queue with a dead-letter queue, an SSM parameter holding the
 //! queue's URL, an environment parameter, a condition on it and outputs. Raw resources only, so
-//! it shows the core model without the generated types. Traceable to seed 001 (an SSM String
-//! parameter, tags, outputs) in `shared/seeds/`.
+//! it shows the core model without the generated types. Traceable to seed document 001
+//! ("ECS foundations": an SSM String parameter, tags, outputs).
 
 use rcdk::prelude::*;
 use std::process::ExitCode;

@@ -1,4 +1,4 @@
-//! Seed 000 (`shared/seeds/000_aacc93a7cf1f402d.txt`, "VPC Networking and IAM"), the whole
+//! Seed document 000, "VPC Networking and IAM", the whole
 //! document, as one app:
 //!
 //! - §1-§3, §10: VPC 10.0.0.0/16 in 2 AZs, public / private / data subnets with the seed's

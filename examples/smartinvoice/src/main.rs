@@ -1,4 +1,4 @@
-//! Seed 003 (`shared/seeds/003_d178b59ac19c4e46.txt`, "Networking & Security"), steps 2-7:
+//! Seed document 003, "Networking & Security", steps 2-7:
 //!
 //! - Step 2: VPC 10.0.0.0/16, public subnets 10.0.1.0/24 and 10.0.2.0/24 with public IPs on
 //!   launch, private subnets 10.0.3.0/24 and 10.0.4.0/24, in two AZs. The seed names
