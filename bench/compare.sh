@@ -10,8 +10,10 @@
 #    `microservices synth` for 2 services, `synth_bench --cli 40 synth` for 40);
 #  - the AWS CDK: `node app.js`, the app itself writing cdk.out (what the CLI runs), and
 #    `cdk synth --quiet` through the pinned CLI, what a user of the AWS CDK types.
-# Wall time is the median of the runs after one warm-up; memory is the peak RSS of the process
-# tree's largest process (bench/measure.py, the figure GNU time's %M prints).
+# Wall time is the median of the runs after one warm-up, CPU time (user + system, children
+# included) the median too: on a machine busy with other work, wall time grows and CPU time
+# much less. Memory is the peak RSS of the process tree's largest process (bench/measure.py,
+# the figure GNU time's %M prints).
 #
 # Installs the pinned npm packages (bench/aws-cdk/package-lock.json) into
 # bench/aws-cdk/node_modules and builds our release binaries; needs node, npm, python3 and
@@ -107,24 +109,25 @@ for services in 2 40; do
     echo "AWS CDK, cdk synth: ${result[cli,$services]}"
 done
 
-# cell KEY SERVICES: "2.78 s / 442 MiB" or "6.0 ms / 11.5 MiB".
+# cell KEY SERVICES: "2.78 s (CPU 3.10 s) / 442 MiB" or "6.0 ms (CPU 5.1 ms) / 11.5 MiB".
 cell() {
-    local r=${result[$1,$2]} ms rss
-    ms=$(field median_ms "$r")
-    rss=$(field rss_mib "$r")
-    awk -v ms="$ms" -v rss="$rss" 'BEGIN {
-        if (ms >= 1000) printf "%.2f s / %.0f MiB", ms / 1000, rss;
-        else printf "%.1f ms / %.1f MiB", ms, rss }'
+    local r=${result[$1,$2]}
+    awk -v ms="$(field median_ms "$r")" -v cpu="$(field cpu_ms "$r")" \
+        -v rss="$(field rss_mib "$r")" '
+        function t(x) { return x >= 1000 ? sprintf("%.2f s", x / 1000) : sprintf("%.1f ms", x) }
+        BEGIN { m = (rss >= 100) ? sprintf("%.0f", rss) : sprintf("%.1f", rss)
+                printf "%s (CPU %s) / %s MiB", t(ms), t(cpu), m }'
 }
 ratio() {
     awk -v a="$(field median_ms "${result[$1,$3]}")" -v b="$(field median_ms "${result[$2,$3]}")" \
-        'BEGIN { printf "%.0fx", a / b }'
+        -v c="$(field cpu_ms "${result[$1,$3]}")" -v d="$(field cpu_ms "${result[$2,$3]}")" \
+        'BEGIN { printf "%.0fx (CPU %.0fx)", a / b, c / d }'
 }
 
 echo
-echo "Median wall time of $runs runs (ours: $ours_runs) after a warm-up / peak RSS; load average after: $(load)"
+echo "Median wall time (and CPU time) of $runs runs (ours: $ours_runs) after a warm-up / peak RSS; load average after: $(load)"
 echo
-echo "| Median time / peak memory | 2 services | 40 services |"
+echo "| Median wall time (CPU time) / peak memory | 2 services | 40 services |"
 echo "|---|---|---|"
 echo "| ours: whole \`synth\` command, release build | $(cell ours 2) | $(cell ours 40) |"
 echo "| AWS CDK $cdk_lib: \`node app.js\` | $(cell node 2) | $(cell node 40) |"

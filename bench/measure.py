@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Times a command: wall time of each run and the peak resident set size that the kernel
-reports for it when it ends (the same wait4 figure that GNU time's %M prints: the largest of
+"""Times a command: wall time of each run, its CPU time (user + system, waited-for children
+included) and the peak resident set size that the kernel reports for it when it ends (the same wait4 figure that GNU time's %M prints: the largest of
 the process and its waited-for descendants, not their sum).
 
     measure.py --runs N [--warmup W] [--clean DIR] [--cwd DIR] [--env K=V]... -- COMMAND...
 
 Prints one line of key=value pairs: median, min and max wall time in milliseconds, the median
-peak RSS in MiB and the runs. --clean DIR removes DIR before every run, outside the timing, so
+CPU time in milliseconds (less sensitive than wall time to other load on the machine), the
+median peak RSS in MiB and the runs. --clean DIR removes DIR before every run, outside the timing, so
 that each run writes its output anew. A run that fails stops the measurement with its output.
 """
 
@@ -34,7 +35,7 @@ def run_once(command, cwd, env):
     if proc.returncode != 0:
         sys.exit(f"measure: {' '.join(command)} exited {proc.returncode}:\n{stderr}")
     # ru_maxrss is in KiB on Linux.
-    return wall, usage.ru_maxrss
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
 def main():
@@ -54,17 +55,18 @@ def main():
         key, _, value = pair.partition("=")
         env[key] = value
 
-    walls, rss = [], []
+    walls, cpus, rss = [], [], []
     for i in range(args.warmup + args.runs):
         if args.clean:
             shutil.rmtree(args.clean, ignore_errors=True)
-        wall, maxrss = run_once(command, args.cwd, env)
+        wall, cpu, maxrss = run_once(command, args.cwd, env)
         if i >= args.warmup:
             walls.append(wall)
+            cpus.append(cpu)
             rss.append(maxrss)
     print(
         f"median_ms={statistics.median(walls) * 1e3:.1f} min_ms={min(walls) * 1e3:.1f} "
-        f"max_ms={max(walls) * 1e3:.1f} rss_mib={statistics.median(rss) / 1024:.1f} "
+        f"max_ms={max(walls) * 1e3:.1f} cpu_ms={statistics.median(cpus) * 1e3:.1f} rss_mib={statistics.median(rss) / 1024:.1f} "
         f"runs={args.runs}"
     )
 
