@@ -111,7 +111,8 @@ pub mod bootstrap;
     feature = "sqs",
     feature = "ssm",
     feature = "rds",
-    feature = "elasticache"
+    feature = "elasticache",
+    feature = "kms"
 ))]
 pub mod data;
 

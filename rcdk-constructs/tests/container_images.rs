@@ -590,3 +590,30 @@ fn lambda_functions_from_images_have_an_image_uri_and_no_runtime_or_handler() {
         panic!("{e}");
     }
 }
+
+#[test]
+fn the_task_definition_states_the_user_a_cargo_package_image_runs_as() {
+    let ws = package(false);
+    let default = ContainerImage::cargo_package_in(ws.path(), "tiny-svc").unwrap();
+    let own = ContainerImage::cargo_package_in(ws.path(), "tiny-svc")
+        .unwrap()
+        .user("1000:1000");
+    let containers = vec![
+        Container::new("web", default).unwrap().port(8080),
+        Container::new("other", own).unwrap(),
+    ];
+    let t = template(&synth(stack_with(containers).unwrap()))
+        .to_json()
+        .clone();
+    let (_, td) = t["Resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, r)| r["Type"] == "AWS::ECS::TaskDefinition")
+        .unwrap();
+    let defs = &td["Properties"]["ContainerDefinitions"];
+    assert_eq!(defs[0]["User"], rcdk_core::image::DEFAULT_USER);
+    assert_eq!(defs[1]["User"], "1000:1000");
+    // Both users are known: nothing for Guard's non-root rule to suppress.
+    assert!(td.get("Metadata").is_none(), "{td}");
+}

@@ -401,10 +401,31 @@ fn vpc_function_joins_the_connections_api() {
     assert_eq!(config["SecurityGroupIds"].as_array().unwrap().len(), 1);
     assert!(f["Metadata"].to_string().contains("CKV_AWS_115"));
     assert!(!f["Metadata"].to_string().contains("CKV_AWS_117"));
+    // In a VPC: Guard's rule is met, nothing suppressed for it.
+    assert!(!f["Metadata"]
+        .to_string()
+        .contains("lambda_inside_vpc_check"));
     t.assert_has_resource_properties(
         "AWS::EC2::SecurityGroupIngress",
         json!({ "FromPort": 5432, "ToPort": 5432 }),
     );
     let policy = only(&t, "AWS::IAM::RolePolicy").to_string();
     assert!(policy.contains("ec2:CreateNetworkInterface"), "{policy}");
+}
+
+#[test]
+fn a_function_outside_a_vpc_says_why_and_names_the_option() {
+    let function = Function::builder(inline())
+        .runtime(Runtime::Python313)
+        .build()
+        .unwrap();
+    let t = synth(Stack::new("Test").with("Fn", function));
+    let f = only(&t, "AWS::Lambda::Function");
+    assert!(f["Properties"].get("VpcConfig").is_none());
+    let guard = &f["Metadata"]["guard"];
+    assert_eq!(guard["SuppressedRules"], json!(["lambda_inside_vpc_check"]));
+    let reason = guard["Reasons"]["lambda_inside_vpc_check"]
+        .as_str()
+        .unwrap();
+    assert!(reason.contains("FunctionBuilder::vpc"), "{reason}");
 }

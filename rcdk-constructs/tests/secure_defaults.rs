@@ -1,6 +1,6 @@
 //! The defaults that checkov checks: PostgreSQL with IAM authentication and enhanced
-//! monitoring (its role trusted by RDS monitoring only, with AWS's managed policy and nothing
-//! else), Redis with an AUTH token from a generated secret, opt-in access logs and customer
+//! monitoring (its role trusted by RDS monitoring only, with the log actions of AWS's managed
+//! policy inline on the monitoring log group only), Redis with an AUTH token from a generated secret, opt-in access logs and customer
 //! keys that lift the construct's own checkov skip, and skips with a reason wherever a default
 //! deliberately does not meet a check. checkov over all of it reports no failed check.
 
@@ -12,7 +12,7 @@ use rcdk_constructs::storage::ISecret;
 use rcdk_constructs::storage::{
     AttributeType, Bucket, KeyAttribute, LogGroup, Queue, Secret, Table,
 };
-use rcdk_core::{Assembly, Stack, StackArtifact};
+use rcdk_core::{App, Assembly, Stack, StackArtifact};
 use serde_json::{json, Value};
 
 const KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -111,16 +111,6 @@ fn at(stack: &StackArtifact, suffix: &str) -> (String, Value) {
     (id, resource)
 }
 
-fn of_type(stack: &StackArtifact, ty: &str) -> Vec<Value> {
-    stack.template_json()["Resources"]
-        .as_object()
-        .unwrap()
-        .values()
-        .filter(|r| r["Type"] == ty)
-        .cloned()
-        .collect()
-}
-
 /// The checkov check ids a resource skips.
 fn skipped(resource: &Value) -> Vec<String> {
     resource["Metadata"]["checkov"]["skip"]
@@ -171,17 +161,37 @@ fn postgres_uses_iam_auth_and_enhanced_monitoring_with_a_scoped_role() {
         trust["Condition"]["ArnLike"]["aws:SourceArn"],
         json!({"Fn::Sub": "arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:*"})
     );
-    assert_eq!(
-        role["Properties"]["ManagedPolicyArns"],
-        json!([{"Fn::Sub":
-            "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"}])
+    // No AWS managed policy: AmazonRDSEnhancedMonitoringRole's log actions, inline, on the
+    // RDSOSMetrics group of this account and region only; the instance waits for them.
+    assert!(
+        role["Properties"].get("ManagedPolicyArns").is_none(),
+        "{role}"
     );
-    // Nothing beyond the managed policy: no inline policy names the monitoring role.
-    let inline_on_role = of_type(data, "AWS::IAM::RolePolicy")
-        .into_iter()
-        .filter(|p| p["Properties"]["RoleName"] == json!({"Ref": role_id}))
-        .count();
-    assert_eq!(inline_on_role, 0);
+    let (policy_id, policy) = at(data, "Db/MonitoringRole/DefaultPolicy");
+    assert_eq!(policy["Properties"]["RoleName"], json!({"Ref": role_id}));
+    assert_eq!(db["DependsOn"], json!([policy_id]));
+    let group =
+        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:RDSOSMetrics";
+    assert_eq!(
+        policy["Properties"]["PolicyDocument"]["Statement"],
+        json!([
+            {
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogGroup", "logs:PutRetentionPolicy"],
+                "Resource": [{"Fn::Sub": group}, {"Fn::Sub": format!("{group}:*")}]
+            },
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "logs:CreateLogStream",
+                    "logs:DescribeLogStreams",
+                    "logs:GetLogEvents",
+                    "logs:PutLogEvents"
+                ],
+                "Resource": {"Fn::Sub": format!("{group}:log-stream:*")}
+            }
+        ])
+    );
 }
 
 #[test]
@@ -349,7 +359,11 @@ fn customer_keys_are_opt_in_and_lift_the_skip() {
     let (_, keyed_secret) = at(storage, "KeyedSecret/Resource");
     assert_eq!(skipped(&secret), ["CKV_AWS_149"]);
     assert_eq!(keyed_secret["Properties"]["KmsKeyId"], KEY);
-    assert!(keyed_secret.get("Metadata").is_none(), "{keyed_secret}");
+    // No checkov skip left (cdk-nag's rotation rule is another matter, see below).
+    assert!(
+        keyed_secret["Metadata"].get("checkov").is_none(),
+        "{keyed_secret}"
+    );
     // Readers of a secret under a customer key can decrypt with that key, and only that key.
     let (_, policy) = at(storage, "Reader/DefaultPolicy");
     let decrypt: Vec<Value> = policy["Properties"]["PolicyDocument"]["Statement"]
@@ -417,4 +431,43 @@ fn checkov_finds_no_failed_check_and_cfn_lint_nothing() {
     if let Err(e) = rcdk_testkit::lint::checkov(&templates) {
         panic!("{e:?}");
     }
+}
+
+#[test]
+fn a_generated_secret_says_why_it_is_not_rotated_until_a_rotation_function_is_given() {
+    let function = "arn:aws:lambda:us-east-1:123456789012:function:rotate-orders-db";
+    let rotated = Secret::generated().rotation(function, 30).unwrap();
+    assert!(rotated.rotation_schedule().is_some());
+    assert!(Secret::generated().rotation(function, 0).is_err());
+    let assembly = App::new()
+        .with(
+            Stack::new("Secrets")
+                .with("Plain", Secret::generated())
+                .with("Rotated", rotated),
+        )
+        .synth()
+        .unwrap();
+    let secrets = stack(&assembly, "Secrets");
+    let (_, plain) = at(secrets, "Plain/Resource");
+    let nag = &plain["Metadata"]["cdk_nag"]["rules_to_suppress"];
+    assert_eq!(nag[0]["id"], "AwsSolutions-SMG4");
+    assert!(
+        nag[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("Secret::rotation"),
+        "{nag}"
+    );
+    let (rotated_id, rotated) = at(secrets, "Rotated/Resource");
+    assert!(rotated["Metadata"].get("cdk_nag").is_none(), "{rotated}");
+    let (_, schedule) = at(secrets, "Rotated/Rotation");
+    assert_eq!(schedule["Type"], "AWS::SecretsManager::RotationSchedule");
+    assert_eq!(
+        schedule["Properties"],
+        json!({
+            "SecretId": {"Ref": rotated_id},
+            "RotationLambdaARN": function,
+            "RotationRules": {"AutomaticallyAfterDays": 30}
+        })
+    );
 }

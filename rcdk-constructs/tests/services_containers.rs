@@ -332,3 +332,101 @@ fn the_port_of_a_routed_container_cannot_change() {
         defs[0]["PortMappings"][0]["ContainerPort"]
     );
 }
+
+/// The task definition resource of `service`, after synthesis.
+fn task_definition(vpc: TieredVpc, cluster: EcsCluster, service: EcsService) -> Value {
+    let mut app = App::new().with(
+        Stack::new("Orders")
+            .with("Network", vpc)
+            .with("Cluster", cluster)
+            .with("Service", service),
+    );
+    let t = app
+        .synth()
+        .unwrap()
+        .stack("Orders")
+        .unwrap()
+        .template_json();
+    t["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|r| r["Type"] == "AWS::ECS::TaskDefinition")
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn containers_share_the_tasks_memory_as_hard_limits() {
+    // Without limits of their own: an even share of the task's 512 MiB.
+    let defs = {
+        let vpc = vpc();
+        let cluster = EcsCluster::new();
+        let service = service(&vpc, &cluster);
+        definitions(vpc, cluster, service)
+    };
+    assert_eq!(named(&defs, "web")["Memory"], 256);
+    assert_eq!(named(&defs, "worker")["Memory"], 256);
+
+    // A container's own limit is kept; the others share the rest.
+    let vpc = vpc();
+    let cluster = EcsCluster::new();
+    let mut service = EcsService::builder("orders", &cluster, &vpc)
+        .container(web())
+        .container(worker().memory_limit_mib(128))
+        .build()
+        .unwrap();
+    let too_much = service
+        .update_container("web", |c| c.memory_limit_mib(1024))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        too_much.contains("more than the task's 512 MiB"),
+        "{too_much}"
+    );
+    let defs = definitions(vpc, cluster, service);
+    assert_eq!(named(&defs, "web")["Memory"], 384);
+    assert_eq!(named(&defs, "worker")["Memory"], 128);
+}
+
+#[test]
+fn the_task_definition_records_why_it_does_not_state_a_user_or_holds_plain_variables() {
+    let guard_rules = |td: &Value| td["Metadata"]["guard"]["SuppressedRules"].clone();
+    let nag = |td: &Value| td["Metadata"]["cdk_nag"]["rules_to_suppress"].clone();
+
+    // `web` is an ECR image without a user given: its own USER applies, which the template
+    // cannot state.
+    let vpc = vpc();
+    let cluster = EcsCluster::new();
+    let service = EcsService::builder("orders", &cluster, &vpc)
+        .container(web().env("DB_HOST", "db.internal"))
+        .container(worker())
+        .build()
+        .unwrap();
+    let td = task_definition(vpc, cluster, service);
+    assert_eq!(
+        guard_rules(&td),
+        json!(["ecs_task_definition_nonroot_user_check"])
+    );
+    let reason = td["Metadata"]["guard"]["Reasons"]["ecs_task_definition_nonroot_user_check"]
+        .as_str()
+        .unwrap();
+    assert!(reason.starts_with("Container(s) web run as"), "{reason}");
+    assert!(reason.contains("Container::user"), "{reason}");
+    assert_eq!(nag(&td)[0]["id"], "AwsSolutions-ECS2");
+
+    // A user for every container lifts the Guard suppression; a variable named like a secret
+    // keeps cdk-nag's finding visible.
+    let network = self::vpc();
+    let cluster = EcsCluster::new();
+    let mut service = EcsService::builder("orders", &cluster, &network)
+        .container(web().env("DB_HOST", "db.internal"))
+        .container(worker())
+        .build()
+        .unwrap();
+    service
+        .update_container("web", |c| c.user("1000").env("DB_PASSWORD", "hunter2"))
+        .unwrap();
+    let td = task_definition(network, cluster, service);
+    assert!(td.get("Metadata").is_none(), "{td}");
+}

@@ -1,10 +1,13 @@
 //! The data tier: PostgreSQL on RDS and Redis on ElastiCache, in the VPC's isolated subnets,
 //! encrypted, reachable only from the security groups they are told to admit.
 
+mod key;
 mod postgres;
 mod redis;
 
-pub use postgres::{PostgresBuilder, PostgresDatabase, MONITORING_INTERVALS, POSTGRES_PORT};
+pub use postgres::{
+    PostgresBuilder, PostgresDatabase, MONITORING_INTERVALS, POSTGRES_LOG_EXPORTS, POSTGRES_PORT,
+};
 pub use redis::{RedisBuilder, RedisCache, REDIS_PORT};
 
 use rcdk_core::kind::SubnetId;

@@ -1,14 +1,16 @@
 //! PostgreSQL on RDS: isolated subnets, password managed by Secrets Manager, IAM database
-//! authentication on, encrypted, not public, backups kept, deletion protected, enhanced
-//! monitoring every minute, port 5432 open only to the groups admitted.
+//! authentication on, encrypted with a customer-managed KMS key of its own (1 USD a month),
+//! logs exported to CloudWatch Logs, not public, backups kept, deletion protected, enhanced
+//! monitoring every minute, its port (5432 by default) open only to the groups admitted.
 
-use rcdk_core::kind::{SecretArn, SubnetId};
-use rcdk_core::{fns, CostItem, RemovalPolicy, Resource, Val};
+use rcdk_core::kind::{KmsKeyArn, SecretArn, SubnetId};
+use rcdk_core::{fns, CostItem, RemovalPolicy, Resource, Scanner, Val};
 use rcdk_macros::Construct;
 
+use crate::cfn::kms as cfn_kms;
 use crate::cfn::rds as cfn;
 use crate::error::ConstructError;
-use crate::iam::{grant_all, Grant, Grantee, Role, Statement};
+use crate::iam::{grant_all, CheckedStatement, Grant, Grantee, Role, Statement};
 use crate::network::{Connectable, IVpc, Port, SecurityGroup};
 use crate::pricing;
 
@@ -20,6 +22,41 @@ const MONITORING_PRINCIPAL: &str = "monitoring.rds.amazonaws.com";
 
 /// The intervals, in seconds, RDS accepts for enhanced monitoring.
 pub const MONITORING_INTERVALS: [u8; 6] = [1, 5, 10, 15, 30, 60];
+
+/// Every log type RDS for PostgreSQL can export to CloudWatch Logs.
+pub const POSTGRES_LOG_EXPORTS: [&str; 2] = ["postgresql", "upgrade"];
+
+/// The log group RDS writes enhanced monitoring metrics to (one stream per instance).
+const MONITORING_LOG_GROUP: &str = "RDSOSMetrics";
+
+/// Guard: every log type of the engine exported to CloudWatch Logs.
+const LOG_EXPORTS_RULE: &str = "rds_instance_logging_enabled_check";
+/// Guard: storage encrypted with a KMS key the template names.
+const KMS_KEY_RULE: &str = "rds_storage_encrypted_kms_key_check";
+/// Guard and cdk-nag: a port other than the engine's default.
+const DEFAULT_PORT_RULES: [(Scanner, &str); 2] = [
+    (Scanner::Guard, "rds_instance_no_default_ports_check"),
+    (Scanner::CdkNag, "AwsSolutions-RDS11"),
+];
+
+/// Why the default port stays: moving it hides nothing from a client that can reach the
+/// instance, and the security group decides who can.
+const DEFAULT_PORT_REASON: &str = "PostgreSQL listens on its default port 5432, which the \
+     architecture names: a different port is obscurity, not access control. The instance is \
+     private in isolated subnets and its security group admits 5432 only from the security \
+     groups of the admitted clients; PostgresBuilder::port sets another port and lifts this \
+     suppression.";
+
+/// How the storage is encrypted.
+#[derive(Debug, Clone)]
+enum StorageKey {
+    /// A key made for this database (the default).
+    Created,
+    /// The user's key, by ARN.
+    Given(Val<KmsKeyArn>),
+    /// The AWS managed key `aws/rds` (opted out of a customer-managed key).
+    AwsManaged,
+}
 
 /// Builder of a [`PostgresDatabase`].
 #[derive(Debug, Clone)]
@@ -35,6 +72,9 @@ pub struct PostgresBuilder {
     database_name: Option<String>,
     username: String,
     monitoring_seconds: u8,
+    port: u16,
+    storage_key: StorageKey,
+    log_exports: bool,
 }
 
 impl PostgresBuilder {
@@ -93,6 +133,39 @@ impl PostgresBuilder {
         self
     }
 
+    /// The port the database listens on (default [`POSTGRES_PORT`], 5432). The security group
+    /// rules follow it. The default port is kept on purpose (see the suppression on the
+    /// instance); another port meets the scanners' default-port rules.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Encrypts the storage with the user's KMS key `key_arn` instead of the key the construct
+    /// creates. The key policy must let RDS use it (a key administered through IAM, as KMS's
+    /// default key policy does, works). Changing the key of a deployed database replaces it.
+    pub fn encryption_key(mut self, key_arn: impl Into<Val<KmsKeyArn>>) -> Self {
+        self.storage_key = StorageKey::Given(key_arn.into());
+        self
+    }
+
+    /// Encrypts the storage with the AWS managed key `aws/rds` instead of a customer-managed
+    /// key: no key to pay for, but its policy cannot be changed, so snapshots cannot be
+    /// shared with another account and key use cannot be restricted. The scanners' rule on a
+    /// named KMS key is then suppressed with this reason.
+    pub fn aws_managed_encryption_key(mut self) -> Self {
+        self.storage_key = StorageKey::AwsManaged;
+        self
+    }
+
+    /// Exports no logs to CloudWatch Logs (by default every log type PostgreSQL has,
+    /// [`POSTGRES_LOG_EXPORTS`], is exported). The scanners' logging rule is then suppressed
+    /// with this reason.
+    pub fn without_log_exports(mut self) -> Self {
+        self.log_exports = false;
+        self
+    }
+
     /// Builds the database.
     pub fn build(self) -> Result<PostgresDatabase, ConstructError> {
         let subnets = self.subnets?;
@@ -132,13 +205,20 @@ impl PostgresBuilder {
                 "one of 1, 5, 10, 15, 30, 60 seconds",
             ));
         }
+        if self.port < 1150 {
+            return Err(range(
+                "port",
+                self.port.into(),
+                "1150..=65535 (RDS refuses lower ports)",
+            ));
+        }
         let monitoring_role = monitoring_role();
         let subnet_group =
             cfn::DbSubnetGroup::new("Isolated subnets of the PostgreSQL database", subnets);
         let security_group = SecurityGroup::new(
             self.vpc_id,
             "postgres",
-            "PostgreSQL: 5432 from the admitted groups only",
+            &format!("PostgreSQL: {} from the admitted groups only", self.port),
         );
         let instance_class = self.instance_class.clone();
         let mut resource = cfn::DbInstance::new()
@@ -159,21 +239,67 @@ impl PostgresBuilder {
             .deletion_protection(self.deletion_protection)
             .copy_tags_to_snapshot(true)
             .auto_minor_version_upgrade(true)
-            .port(POSTGRES_PORT.to_string())
+            .port(self.port.to_string())
             .db_subnet_group_name(subnet_group.ref_())
             .vpc_security_groups(vec![security_group.group_id()])
             .removal_policy(RemovalPolicy::Snapshot);
         if let Some(db) = self.database_name {
             resource.set_db_name(db);
         }
+        // RDS starts publishing metrics as soon as the instance exists: its role's inline
+        // policy must be there first.
+        if let Some(policy) = monitoring_role.policy_node() {
+            resource.core_mut().add_dependency(policy);
+        }
+        if self.log_exports {
+            resource.set_enable_cloudwatch_logs_exports(POSTGRES_LOG_EXPORTS.map(String::from));
+        } else {
+            resource.core_mut().suppress(
+                Scanner::Guard,
+                LOG_EXPORTS_RULE,
+                "Log exports to CloudWatch Logs turned off with \
+                 PostgresBuilder::without_log_exports: the logs stay readable in the RDS \
+                 console and API for the instance's log retention only.",
+            );
+        }
+        let key = match self.storage_key {
+            StorageKey::Created => {
+                let key = super::key::storage_key("the storage of the PostgreSQL database");
+                resource.set_kms_key_id(key.attr_arn());
+                Some(key)
+            }
+            StorageKey::Given(arn) => {
+                resource.set_kms_key_id(arn);
+                None
+            }
+            StorageKey::AwsManaged => {
+                resource.core_mut().suppress(
+                    Scanner::Guard,
+                    KMS_KEY_RULE,
+                    "Encrypted with the AWS managed key aws/rds, chosen with \
+                     PostgresBuilder::aws_managed_encryption_key: storage and snapshots are \
+                     encrypted, but the key's policy is AWS's.",
+                );
+                None
+            }
+        };
+        if self.port == POSTGRES_PORT {
+            for (scanner, rule) in DEFAULT_PORT_RULES {
+                resource
+                    .core_mut()
+                    .suppress(scanner, rule, DEFAULT_PORT_REASON);
+            }
+        }
         Ok(PostgresDatabase {
             subnet_group,
             security_group,
             monitoring_role,
+            key,
             resource,
             instance_class,
             storage_gib: self.storage_gib,
             multi_az: self.multi_az,
+            port: self.port,
         })
     }
 }
@@ -197,19 +323,36 @@ fn invalid_name(what: &'static str, name: &str) -> ConstructError {
 }
 
 /// The role RDS assumes to publish enhanced monitoring metrics: trusted by the monitoring
-/// service for this account's DB instances only, with AWS's managed policy for exactly that.
+/// service for this account's DB instances only. Its inline policy is AWS's managed
+/// `AmazonRDSEnhancedMonitoringRole` narrowed to what it is for: the same log actions, on the
+/// `RDSOSMetrics` log group of this account and region instead of every `RDS*` group of every
+/// account and region.
 fn monitoring_role() -> Role {
     let mut role = Role::assumed_by_service_for(
         MONITORING_PRINCIPAL,
         fns::sub_plain("arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:*"),
     )
     .description("Lets RDS publish enhanced monitoring metrics of the PostgreSQL database");
-    role.attach_managed_policy(
-        fns::sub_plain(
-            "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
-        )
-        .cast(),
+    let group = format!(
+        "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{MONITORING_LOG_GROUP}"
     );
+    // The group, by both forms CloudWatch Logs authorizes group actions against.
+    let group_actions = Statement::allow(crate::actions![
+        "logs:CreateLogGroup",
+        "logs:PutRetentionPolicy"
+    ])
+    .on(fns::sub_plain(group.clone()))
+    .on(fns::sub_plain(format!("{group}:*")));
+    role.grant(CheckedStatement::trusted(group_actions));
+    // Its streams, one per instance, named by the instance's resource id.
+    let stream_actions = Statement::allow(crate::actions![
+        "logs:CreateLogStream",
+        "logs:DescribeLogStreams",
+        "logs:GetLogEvents",
+        "logs:PutLogEvents"
+    ])
+    .on(fns::sub_plain(format!("{group}:log-stream:*")));
+    role.grant(CheckedStatement::trusted(stream_actions));
     role
 }
 
@@ -224,6 +367,8 @@ pub struct PostgresDatabase {
     subnet_group: cfn::DbSubnetGroup,
     security_group: SecurityGroup,
     monitoring_role: Role,
+    /// The key made for the storage, unless the user gave one or chose the AWS managed key.
+    key: Option<cfn_kms::Key>,
     resource: cfn::DbInstance,
     #[construct(skip)]
     instance_class: String,
@@ -231,6 +376,8 @@ pub struct PostgresDatabase {
     storage_gib: u16,
     #[construct(skip)]
     multi_az: bool,
+    #[construct(skip)]
+    port: u16,
 }
 
 impl PostgresDatabase {
@@ -248,6 +395,9 @@ impl PostgresDatabase {
             database_name: None,
             username: "app_admin".to_string(),
             monitoring_seconds: 60,
+            port: POSTGRES_PORT,
+            storage_key: StorageKey::Created,
+            log_exports: true,
         }
     }
 
@@ -257,14 +407,14 @@ impl PostgresDatabase {
     pub fn grant_connect(&self, client: &mut (impl Connectable + ?Sized)) {
         client
             .security_group_mut()
-            .allow_to(self, Port::tcp(POSTGRES_PORT));
+            .allow_to(self, Port::tcp(self.port));
     }
 
-    /// Admits `peer` on 5432; the rules are stored with the database (same stack as the client, or an
+    /// Admits `peer` on the database's port; the rules are stored with the database (same stack as the client, or an
     /// earlier one for the client: see [`Self::grant_connect`]).
     pub fn allow_connections_from(&mut self, peer: &dyn Connectable) -> &mut Self {
-        self.security_group
-            .allow_from(peer, Port::tcp(POSTGRES_PORT));
+        let port = self.port;
+        self.security_group.allow_from(peer, Port::tcp(port));
         self
     }
 
@@ -324,6 +474,17 @@ impl PostgresDatabase {
     /// The role RDS uses for enhanced monitoring.
     pub fn monitoring_role(&self) -> &Role {
         &self.monitoring_role
+    }
+
+    /// The port the database listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The KMS key the construct made for the storage (none when the user gave a key or
+    /// chose the AWS managed one).
+    pub fn storage_key(&self) -> Option<&cfn_kms::Key> {
+        self.key.as_ref()
     }
 
     /// Instance hours and storage; a Multi-AZ standby is billed like the primary. Backups up to

@@ -376,6 +376,7 @@ pub struct Container {
     entry_point: Option<Vec<String>>,
     working_directory: Option<String>,
     user: Option<String>,
+    memory_limit: Option<u32>,
     ulimits: Vec<(UlimitName, u32, u32)>,
 }
 
@@ -411,6 +412,7 @@ impl Container {
             entry_point: None,
             working_directory: None,
             user: None,
+            memory_limit: None,
             ulimits: Vec::new(),
         })
     }
@@ -452,6 +454,59 @@ impl Container {
     pub fn user(mut self, user: &str) -> Container {
         self.user = Some(user.to_string());
         self
+    }
+
+    /// The container's hard memory limit in MiB (`Memory`): the container is stopped when it
+    /// uses more. By default a container gets the task's memory, shared evenly among the
+    /// containers without a limit of their own.
+    pub fn memory_limit_mib(mut self, mib: u32) -> Container {
+        self.memory_limit = Some(mib);
+        self
+    }
+
+    /// The hard memory limit set with [`Container::memory_limit_mib`], if any.
+    pub fn memory_limit(&self) -> Option<u32> {
+        self.memory_limit
+    }
+
+    /// The user the command runs as, when the task definition can state it: the one given
+    /// with [`Container::user`], else the user an image built from a Cargo package is made
+    /// with. `None` for other images: they run as the `USER` their image declares.
+    pub fn run_as(&self) -> Option<String> {
+        match (&self.user, &self.image) {
+            (Some(user), _) => Some(user.clone()),
+            (None, ContainerImage::Asset(ImageRecipe::Cargo(image))) => {
+                Some(image.run_as().to_string())
+            }
+            _ => None,
+        }
+    }
+
+    /// Names of plain environment variables that look like they hold a secret (a password,
+    /// token, key or credential), which belong in [`Container::secret`] instead.
+    pub(crate) fn secret_looking_env(&self) -> Vec<&str> {
+        const MARKERS: [&str; 7] = [
+            "PASSWORD",
+            "PASSWD",
+            "SECRET",
+            "TOKEN",
+            "CREDENTIAL",
+            "PRIVATE_KEY",
+            "API_KEY",
+        ];
+        self.environment
+            .keys()
+            .filter(|name| {
+                let upper = name.to_ascii_uppercase();
+                MARKERS.iter().any(|m| upper.contains(m))
+            })
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// Whether the container has plain environment variables.
+    pub(crate) fn has_plain_env(&self) -> bool {
+        !self.environment.is_empty()
     }
 
     /// A resource limit (`ulimit`), e.g. open files: `.ulimit(UlimitName::Nofile, 65536,
@@ -499,13 +554,20 @@ impl Container {
         self
     }
 
-    /// The container definition, logging to `log_group` in the stack's region.
-    pub(crate) fn definition(&self, log_group: Val<String>) -> td::ContainerDefinition {
+    /// The container definition, logging to `log_group` in the stack's region, with the hard
+    /// memory limit `memory_mib`.
+    pub(crate) fn definition(
+        &self,
+        log_group: Val<String>,
+        memory_mib: u32,
+    ) -> td::ContainerDefinition {
         let uri = match &self.asset {
             Some(asset) => asset.image_uri(),
             None => self.image.uri(),
         };
-        let mut d = td::ContainerDefinition::new(self.name.as_str(), uri).essential(self.essential);
+        let mut d = td::ContainerDefinition::new(self.name.as_str(), uri)
+            .essential(self.essential)
+            .memory(i64::from(memory_mib));
         if let Some(port) = self.port {
             d.set_port_mappings([td::PortMapping::new()
                 .container_port(i64::from(port))
@@ -542,8 +604,8 @@ impl Container {
         if let Some(dir) = &self.working_directory {
             d.set_working_directory(dir.as_str());
         }
-        if let Some(user) = &self.user {
-            d.set_user(user.as_str());
+        if let Some(user) = self.run_as() {
+            d.set_user(user);
         }
         if !self.ulimits.is_empty() {
             d.set_ulimits(

@@ -41,6 +41,7 @@
 
 mod cluster;
 mod container;
+mod definitions;
 mod roles;
 // The load-balancer hooks of services and their scaling serve the `elbv2` constructs; without
 // `elasticloadbalancingv2` nothing calls them.

@@ -9,6 +9,7 @@ use rcdk_macros::Construct;
 
 use super::cluster::{ICluster, StrategyItem};
 use super::container::{push_unique, Container, ContainerImage};
+use super::definitions;
 use super::roles::ServiceRoles;
 use super::scaling::{AutoScaling, ServiceScaling};
 use super::size::FargateSize;
@@ -255,7 +256,8 @@ impl<'r> EcsServiceBuilder<'r> {
         }
 
         let log_group_name: Val<String> = logs.log_group_name().into();
-        let task_definition = cfn::TaskDefinition::new()
+        let task_mib = self.size.memory();
+        let mut task_definition = cfn::TaskDefinition::new()
             .family(self.name.as_str())
             .requires_compatibilities([td::RequiresCompatibilities::Fargate])
             .network_mode(td::NetworkMode::Awsvpc)
@@ -270,13 +272,14 @@ impl<'r> EcsServiceBuilder<'r> {
                     .operating_system_family(td::RuntimePlatformOperatingSystemFamily::Linux),
             )
             .execution_role_arn(roles.execution_arn())
-            .task_role_arn(roles.task_role().arn())
-            .container_definitions(
-                self.containers
-                    .iter()
-                    .map(|c| c.definition(log_group_name.clone()))
-                    .collect::<Vec<_>>(),
-            );
+            .task_role_arn(roles.task_role().arn());
+        definitions::write(
+            &mut task_definition,
+            &self.name,
+            &self.containers,
+            &log_group_name,
+            task_mib,
+        )?;
 
         let mut security_group = SecurityGroup::new(
             self.vpc.vpc_id(),
@@ -349,6 +352,7 @@ impl<'r> EcsServiceBuilder<'r> {
             name: self.name,
             containers: self.containers,
             log_group_name,
+            task_mib,
             load_balancers: Vec::new(),
         };
         service.depend_on_policies();
@@ -418,6 +422,9 @@ pub struct EcsService {
     containers: Vec<Container>,
     #[construct(skip)]
     log_group_name: Val<String>,
+    /// The task's memory (MiB), shared among the containers' hard limits.
+    #[construct(skip)]
+    task_mib: u32,
     #[construct(skip)]
     load_balancers: Vec<svc::LoadBalancer>,
 }
@@ -615,13 +622,16 @@ impl EcsService {
                  execution role was granted exactly those; set them before building",
             ));
         }
-        self.containers[index] = after;
-        let definitions: Vec<td::ContainerDefinition> = self
-            .containers
-            .iter()
-            .map(|c| c.definition(self.log_group_name.clone()))
-            .collect();
-        self.task_definition.set_container_definitions(definitions);
+        let mut containers = self.containers.clone();
+        containers[index] = after;
+        definitions::write(
+            &mut self.task_definition,
+            &self.name,
+            &containers,
+            &self.log_group_name,
+            self.task_mib,
+        )?;
+        self.containers = containers;
         Ok(self)
     }
 

@@ -35,6 +35,6 @@ pub use dynamodb::{AttributeType, ITable, ImportedTable, KeyAttribute, Table};
 pub use lifecycle::{LifecycleRule, StorageClass, INFREQUENT_ACCESS_MIN_DAYS, MAX_LIFECYCLE_RULES};
 pub use logs::{ILogGroup, ImportedLogGroup, LogGroup, LogRetention, RETENTION_DAYS};
 pub use s3::{Bucket, IBucket, ImportedBucket};
-pub use secrets::{ISecret, ImportedSecret, Secret};
+pub use secrets::{ISecret, ImportedSecret, Secret, ROTATION_RULE};
 pub use sqs::{IQueue, ImportedQueue, Queue};
 pub use ssm::{IParameter, ImportedParameter, ParameterPath, SsmParameter};

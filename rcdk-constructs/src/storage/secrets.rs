@@ -1,16 +1,26 @@
 //! Secrets Manager secrets whose value is generated, never written in the template; [`ISecret`]
 //! for secrets made here or elsewhere.
 
-use rcdk_core::kind::{KmsKeyArn, SecretArn};
-use rcdk_core::{RemovalPolicy, Resource, Val};
+use rcdk_core::kind::{FunctionArn, KmsKeyArn, SecretArn};
+use rcdk_core::{RemovalPolicy, Resource, Scanner, Val};
 use rcdk_macros::Construct;
 
 use crate::cfn::secretsmanager as cfn;
+use crate::error::ConstructError;
 use crate::iam::{grant_all, Grant, Grantee, Statement};
 
 /// checkov: "secret encrypted by a customer-managed KMS key", met only with
 /// [`Secret::encryption_key`].
 const CUSTOMER_KEY_CHECK: &str = "CKV_AWS_149";
+
+/// cdk-nag: "secret rotated automatically", met only with [`Secret::rotation`].
+pub const ROTATION_RULE: &str = "AwsSolutions-SMG4";
+
+/// Why a generated secret is not rotated by default.
+const NO_ROTATION_REASON: &str = "Not rotated automatically: the generated value is also set \
+     in the system that checks it (a database user's password, a cache's token), and rotating \
+     it means changing it there too, which needs a rotation Lambda function written for that \
+     system. Secret::rotation(function_arn, days) schedules one and lifts this suppression.";
 
 /// What other constructs need of a secret: its ARN, its customer-managed key if any, and the
 /// read grant (the principal's policy only, so it works on imported secrets too).
@@ -52,6 +62,7 @@ fn generated_value() -> cfn::secret::GenerateSecretString {
 #[construct(type_name = "storage::Secret")]
 pub struct Secret {
     resource: cfn::Secret,
+    rotation: Option<cfn::RotationSchedule>,
     #[construct(skip)]
     key: Option<Val<KmsKeyArn>>,
 }
@@ -73,9 +84,11 @@ impl Secret {
                 "Encrypted with the AWS managed key aws/secretsmanager; a customer-managed KMS \
                  key is opt-in (Secret::encryption_key) because it adds a key, its cost and KMS \
                  permissions for every reader.",
-            );
+            )
+            .suppress(Scanner::CdkNag, ROTATION_RULE, NO_ROTATION_REASON);
         Secret {
             resource,
+            rotation: None,
             key: None,
         }
     }
@@ -122,6 +135,43 @@ impl Secret {
         self.resource.core_mut().unskip_check(CUSTOMER_KEY_CHECK);
         self.key = Some(key_arn);
         self
+    }
+
+    /// Rotates the secret every `days` days (1-1000) with the rotation Lambda function
+    /// `function_arn` (an `AWS::SecretsManager::RotationSchedule`). The function must let
+    /// `secretsmanager.amazonaws.com` invoke it and know how to change the value where it is
+    /// checked; Secrets Manager calls it once at deployment, then on the schedule.
+    pub fn rotation(
+        mut self,
+        function_arn: impl Into<Val<FunctionArn>>,
+        days: u16,
+    ) -> Result<Secret, ConstructError> {
+        if !(1..=1000).contains(&days) {
+            return Err(ConstructError::OutOfRange {
+                construct: "Secret",
+                setting: "rotation days",
+                value: days.into(),
+                allowed: "1..=1000 days",
+            });
+        }
+        let arn: Val<String> = function_arn.into().into();
+        self.rotation = Some(
+            cfn::RotationSchedule::new(self.resource.ref_())
+                .rotation_lambda_arn(arn)
+                .rotation_rules(
+                    cfn::rotation_schedule::RotationRules::new()
+                        .automatically_after_days(i64::from(days)),
+                ),
+        );
+        self.resource
+            .core_mut()
+            .unsuppress(Scanner::CdkNag, ROTATION_RULE);
+        Ok(self)
+    }
+
+    /// The rotation schedule, once [`Secret::rotation`] set one.
+    pub fn rotation_schedule(&self) -> Option<&cfn::RotationSchedule> {
+        self.rotation.as_ref()
     }
 
     /// What happens to the secret when it leaves the stack (default: retained).

@@ -119,6 +119,12 @@ impl CargoImage {
         self
     }
 
+    /// The user the image's program runs as (`UID` or `UID:GID`; [`DEFAULT_USER`] unless
+    /// [`CargoImage::user`] changed it): what a task definition can state as its `User`.
+    pub fn run_as(&self) -> &str {
+        &self.user
+    }
+
     /// The instruction set (x86_64 by default).
     pub fn arch(mut self, arch: Arch) -> CargoImage {
         self.arch = arch;
