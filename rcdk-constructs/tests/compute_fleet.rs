@@ -1,4 +1,4 @@
-//! EC2 fleets: a launch template (IMDSv2 with hop limit 2, encrypted gp3 root volume, no key
+//! EC2 fleets: a launch template (IMDSv2 with hop limit 1, encrypted gp3 root volume, no key
 //! pair, Session Manager permissions, Amazon Linux 2023 from its public SSM parameter) and an
 //! auto scaling group behind an application load balancer (instance targets on 8080, admitted
 //! from the load balancer's group only), with the settings that are refused, a snapshot of the
@@ -94,7 +94,7 @@ fn launch_template_is_locked_down() {
         json!({
             "HttpEndpoint": "enabled",
             "HttpTokens": "required",
-            "HttpPutResponseHopLimit": 2,
+            "HttpPutResponseHopLimit": 1,
             "InstanceMetadataTags": "disabled"
         })
     );

@@ -154,6 +154,9 @@ pub fn build_app() -> Result<App, ConstructError> {
     // The app tier.
     let template = LaunchTemplate::builder("app", &vpc, InstanceType::T3_SMALL)
         .root_volume(Gp3Volume::gib(30)?)
+        // The app's container reads the configuration bucket with the instance role, one hop
+        // further than the host, behind Docker's bridge.
+        .metadata_hop_limit(2)
         .user_data(user_data(&images, &config))
         .build()?;
     let mut app = AutoScalingGroup::builder(&vpc, template)

@@ -1,8 +1,12 @@
 //! Seed document 003, "Networking & Security", steps 2-7:
 //!
-//! - Step 2: VPC 10.0.0.0/16, public subnets 10.0.1.0/24 and 10.0.2.0/24 with public IPs on
-//!   launch, private subnets 10.0.3.0/24 and 10.0.4.0/24, in two AZs. The seed names
-//!   ap-southeast-1a/b; the template takes the first two AZs of whatever region it is deployed to.
+//! - Step 2: VPC 10.0.0.0/16, public subnets 10.0.1.0/24 and 10.0.2.0/24, private subnets
+//!   10.0.3.0/24 and 10.0.4.0/24, in two AZs. The seed names ap-southeast-1a/b; the template
+//!   takes the first two AZs of whatever region it is deployed to. Step 2.3 turns on public IPs
+//!   on launch in the public subnets; they stay off here, since only the load balancer and the
+//!   NAT gateway (with its Elastic IP) go there and neither needs it, and an instance launched
+//!   there by mistake then has no address on the internet (`Tier::map_public_ip_on_launch`
+//!   turns it on).
 //! - Steps 3-5: internet gateway, one NAT gateway in the first public subnet (the seed's
 //!   "~$32/month"), public routes to the gateway and private routes to the NAT.
 //! - Step 6: the four security groups: ALB (80/443 from the internet), backend (80 and 8080 from

@@ -18,11 +18,9 @@ pub fn network() -> Result<Network, ConstructError> {
         .name("smartinvoice")
         .cidr(cidr!("10.0.0.0/16"))
         .max_azs(2)
-        .tier(
-            Tier::public("Public", 24)
-                .cidrs([cidr!("10.0.1.0/24"), cidr!("10.0.2.0/24")])
-                .map_public_ip_on_launch(true),
-        )
+        // Step 2.3's auto-assigned public IPs are left off: nothing launches in these subnets
+        // but the load balancer and the NAT gateway, which get their addresses without it.
+        .tier(Tier::public("Public", 24).cidrs([cidr!("10.0.1.0/24"), cidr!("10.0.2.0/24")]))
         .tier(Tier::private("Private", 24).cidrs([cidr!("10.0.3.0/24"), cidr!("10.0.4.0/24")]))
         .nat(NatPolicy::Single)
         .build()?;

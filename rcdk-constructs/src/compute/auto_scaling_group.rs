@@ -2,10 +2,11 @@
 //! replaced in rolling batches when the template changes, checked by the load balancer once
 //! routed to, and scaled on CPU.
 
-use rcdk_core::kind::SubnetId;
-use rcdk_core::{CostItem, NodeId, Resource, Val, Value};
+use rcdk_core::kind::{AvailabilityZone, SubnetId, TopicArn};
+use rcdk_core::{CostItem, NodeId, Resource, Scanner, Val, Value};
 use rcdk_macros::Construct;
 
+use super::instance_type::InstanceType;
 use super::launch_template::LaunchTemplate;
 use crate::cfn::autoscaling as cfn;
 use crate::cfn::autoscaling::{auto_scaling_group as asg, scaling_policy as sp};
@@ -16,6 +17,25 @@ use crate::pricing;
 
 /// CloudFormation's longest pause between rolling-update batches, in seconds (`PT1H`).
 pub const MAX_PAUSE_SECONDS: u32 = 3_600;
+
+/// The events [`AutoScalingGroupBuilder::scaling_notifications`] sends: every launch and
+/// termination, and every failure to do either.
+pub const SCALING_EVENTS: [&str; 4] = [
+    "autoscaling:EC2_INSTANCE_LAUNCH",
+    "autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
+    "autoscaling:EC2_INSTANCE_TERMINATE",
+    "autoscaling:EC2_INSTANCE_TERMINATE_ERROR",
+];
+
+/// cdk-nag's rule that groups notify of scaling events.
+const NOTIFICATIONS_RULE: &str = "AwsSolutions-AS3";
+
+/// Control Tower's rule that a group names several AZs.
+const MULTIPLE_AZ_RULE: &str = "autoscaling_multiple_az_check";
+
+/// Control Tower's rule that a group may launch several instance types.
+const INSTANCE_TYPES_RULE: &str =
+    "autoscaling_mixed_instances_policy_multiple_instance_types_check";
 
 /// How CloudFormation replaces instances when the launch template changes
 /// (`UpdatePolicy.AutoScalingRollingUpdate`).
@@ -119,6 +139,25 @@ pub struct AutoScalingGroupBuilder<'v> {
     grace_seconds: u32,
     rolling_update: RollingUpdate,
     traffic_port: Option<u16>,
+    notifications: Option<Val<TopicArn>>,
+    alternative_types: Vec<InstanceType>,
+}
+
+/// The AZs of `subnets`, each once, in order; `None` when one of them is not a subnet of `vpc`
+/// (an explicit id), whose AZ is not known here.
+fn subnet_azs(vpc: &dyn IVpc, subnets: &[Val<SubnetId>]) -> Option<Vec<Val<AvailabilityZone>>> {
+    let known: Vec<_> = vpc.tiers().into_iter().flat_map(|t| t.subnets).collect();
+    let mut azs: Vec<Val<AvailabilityZone>> = Vec::new();
+    for subnet in subnets {
+        let az = &known
+            .iter()
+            .find(|k| k.subnet_id == *subnet)?
+            .availability_zone;
+        if !azs.contains(az) {
+            azs.push(az.clone());
+        }
+    }
+    Some(azs)
 }
 
 /// The subnets of `selection`, provided they are private (with egress) or isolated.
@@ -212,6 +251,28 @@ impl AutoScalingGroupBuilder<'_> {
         self
     }
 
+    /// Publishes every launch, termination and failure of either ([`SCALING_EVENTS`]) to the
+    /// SNS topic `topic` (default: none; the events are in the group's activity history). Auto
+    /// Scaling publishes with its service-linked role: an encrypted topic's key policy must let
+    /// `AWSServiceRoleForAutoScaling` use the key.
+    pub fn scaling_notifications(mut self, topic: impl Into<Val<TopicArn>>) -> Self {
+        self.notifications = Some(topic.into());
+        self
+    }
+
+    /// Instance types to launch, in this order, when the launch template's type (always
+    /// first) is short in an AZ: a mixed instances policy of on-demand instances, prioritized.
+    /// They must differ from it and from each other, and share its CPU architecture (the
+    /// image is built for one) and its burstable credit mode (e.g. `t3a.small` beside
+    /// `t3.small`).
+    pub fn alternative_instance_types(
+        mut self,
+        types: impl IntoIterator<Item = InstanceType>,
+    ) -> Self {
+        self.alternative_types = types.into_iter().collect();
+        self
+    }
+
     /// Builds the group.
     pub fn build(self) -> Result<AutoScalingGroup, ConstructError> {
         let name = self.template.name().to_string();
@@ -280,11 +341,30 @@ impl AutoScalingGroupBuilder<'_> {
             .map_err(conflict)?;
 
         let template = self.template;
+        let primary = template.instance_type().clone();
+        let mut seen = vec![primary.name().to_string()];
+        for alternative in &self.alternative_types {
+            if seen.iter().any(|name| name == alternative.name()) {
+                return Err(conflict(format!(
+                    "{alternative} is given twice among the instance types (the launch \
+                     template's {primary} is always the first): list each once"
+                )));
+            }
+            if alternative.architecture() != primary.architecture()
+                || alternative.is_burstable() != primary.is_burstable()
+            {
+                return Err(conflict(format!(
+                    "the alternative instance type {alternative} does not match the launch \
+                     template's {primary} in CPU architecture or burstable credits: the \
+                     image and the credit specification are the template's"
+                )));
+            }
+            seen.push(alternative.name().to_string());
+        }
+        let specification = asg::LaunchTemplateSpecification::new(template.latest_version())
+            .launch_template_id(template.launch_template_id());
+        let azs = subnet_azs(self.vpc, &subnets);
         let mut resource = cfn::AutoScalingGroup::new(self.min.to_string(), self.max.to_string())
-            .launch_template(
-                asg::LaunchTemplateSpecification::new(template.latest_version())
-                    .launch_template_id(template.launch_template_id()),
-            )
             .vpc_zone_identifier(subnets)
             .health_check_type("EC2")
             .health_check_grace_period(i64::from(self.grace_seconds))
@@ -294,6 +374,70 @@ impl AutoScalingGroupBuilder<'_> {
             .update_policy(update);
         if self.cpu_target.is_none() {
             resource.set_desired_capacity(self.desired.unwrap_or(self.min).to_string());
+        }
+        if self.alternative_types.is_empty() {
+            resource.set_launch_template(specification);
+            resource.core_mut().suppress(
+                Scanner::Guard,
+                INSTANCE_TYPES_RULE,
+                format!(
+                    "One instance type, the launch template's {primary}: give types of the \
+                     same architecture to launch when it is short in an AZ with \
+                     AutoScalingGroupBuilder::alternative_instance_types."
+                ),
+            );
+        } else {
+            let overrides: Vec<asg::LaunchTemplateOverrides> = seen
+                .into_iter()
+                .map(|name| asg::LaunchTemplateOverrides::new().instance_type(name))
+                .collect();
+            resource.set_mixed_instances_policy(asg::MixedInstancesPolicy::new(
+                asg::LaunchTemplate::new(specification).overrides(overrides),
+            ));
+        }
+        // The subnets already place the group; the AZs are written too (they must be the
+        // subnets' own) so that the spread across AZs is visible to policy checks.
+        match azs {
+            Some(azs) if azs.len() > 1 => {
+                resource.set_availability_zones(azs);
+            }
+            Some(azs) => {
+                if let Some(az) = azs.first() {
+                    resource.set_availability_zones(vec![az.clone()]);
+                }
+                resource.core_mut().suppress(
+                    Scanner::Guard,
+                    MULTIPLE_AZ_RULE,
+                    "The subnets selected with AutoScalingGroupBuilder::subnets are all in one \
+                     AZ: the group does not survive that AZ's outage.",
+                );
+            }
+            None => {
+                resource.core_mut().suppress(
+                    Scanner::Guard,
+                    MULTIPLE_AZ_RULE,
+                    "The group's subnets were given by id (AutoScalingGroupBuilder::subnets \
+                     with explicit ids), so their AZs are not known here and are not written; \
+                     the subnets alone decide where instances run.",
+                );
+            }
+        }
+        match self.notifications {
+            Some(topic) => {
+                let topic: Val<String> = topic.into();
+                resource.set_notification_configurations(vec![
+                    asg::NotificationConfiguration::new(topic.into_value())
+                        .notification_types(SCALING_EVENTS.to_vec()),
+                ]);
+            }
+            None => resource.core_mut().suppress(
+                Scanner::CdkNag,
+                NOTIFICATIONS_RULE,
+                "Scaling-event notifications are opt-in \
+                 (AutoScalingGroupBuilder::scaling_notifications): they need an SNS topic that \
+                 someone reads and whose key admits Auto Scaling; without one, every launch, \
+                 termination and failure is in the group's activity history.",
+            ),
         }
         let scaling = self.cpu_target.map(|target| {
             cfn::ScalingPolicy::new(resource.ref_())
@@ -385,6 +529,8 @@ impl AutoScalingGroup {
             grace_seconds: 300,
             rolling_update: RollingUpdate::one_at_a_time(),
             traffic_port: None,
+            notifications: None,
+            alternative_types: Vec::new(),
         }
     }
 

@@ -3,7 +3,7 @@
 //! role), an instance profile, the fleet's security group and the AMI resolved at deployment.
 
 use rcdk_core::kind::{ImageId, RoleArn};
-use rcdk_core::{fns, NodeId, Parameter, Val};
+use rcdk_core::{fns, NodeId, Parameter, Resource, Scanner, Val};
 use rcdk_macros::Construct;
 
 use super::instance_type::InstanceType;
@@ -20,9 +20,17 @@ use crate::network::{Connectable, IVpc, Port, SecurityGroup};
 /// The service principal EC2 assumes instance roles with.
 pub const EC2_PRINCIPAL: &str = "ec2.amazonaws.com";
 
-/// The response hop limit of the metadata service by default: 2, so that containers on the
-/// host (one more network hop behind the Docker bridge) can reach IMDSv2.
-pub const DEFAULT_HOP_LIMIT: u8 = 2;
+/// The response hop limit of the metadata service by default: 1, so that only processes on the
+/// instance itself get the instance role's credentials, not containers behind a Docker bridge
+/// (one more network hop); [`LaunchTemplateBuilder::metadata_hop_limit`] raises it for hosts
+/// whose containers use the instance role.
+pub const DEFAULT_HOP_LIMIT: u8 = 1;
+
+/// Control Tower's rule that the metadata service's hop limit is 1.
+const HOP_LIMIT_RULE: &str = "ec2_launch_template_token_hop_limit_check";
+
+/// Control Tower's rule that launch templates turn on detailed monitoring.
+const MONITORING_RULE: &str = "ec2_launch_template_monitoring_enabled_check";
 
 /// What the SSM agent needs for Session Manager, as AWS's
 /// `AWSCloud9SSMInstanceProfile` managed policy grants it: registering the instance and the
@@ -83,8 +91,10 @@ impl LaunchTemplateBuilder {
         self
     }
 
-    /// The metadata service's response hop limit, 1-64 (default [`DEFAULT_HOP_LIMIT`]). 1 keeps
-    /// credentials from containers on the host that use bridge networking.
+    /// The metadata service's response hop limit, 1-64 (default [`DEFAULT_HOP_LIMIT`], 1, which
+    /// keeps the credentials from containers on the host that use bridge networking). 2 lets
+    /// such containers use the instance role; above 1 the template records the finding it
+    /// causes, with this call as the reason.
     pub fn metadata_hop_limit(mut self, hops: u8) -> Self {
         self.hop_limit = hops;
         self
@@ -97,7 +107,9 @@ impl LaunchTemplateBuilder {
         self
     }
 
-    /// CloudWatch metrics every minute instead of every five (billed per metric).
+    /// CloudWatch metrics every minute instead of every five (default: on, so that CPU scaling
+    /// and alarms react within a minute; billed per metric, about 2 USD a month per instance).
+    /// `false` records the finding it causes, with this call as the reason.
     pub fn detailed_monitoring(mut self, on: bool) -> Self {
         self.detailed_monitoring = on;
         self
@@ -215,7 +227,29 @@ impl LaunchTemplateBuilder {
         if let Some(script) = &self.user_data {
             data.set_user_data(script.encoded());
         }
-        let resource = cfn::LaunchTemplate::new(data);
+        let mut resource = cfn::LaunchTemplate::new(data);
+        if self.hop_limit > 1 {
+            resource.core_mut().suppress(
+                Scanner::Guard,
+                HOP_LIMIT_RULE,
+                format!(
+                    "The metadata hop limit was raised to {} explicitly with \
+                     LaunchTemplateBuilder::metadata_hop_limit, so that containers on the host \
+                     behind Docker's bridge network (one more hop) can use the instance role; \
+                     IMDSv2 session tokens stay required.",
+                    self.hop_limit
+                ),
+            );
+        }
+        if !self.detailed_monitoring {
+            resource.core_mut().suppress(
+                Scanner::Guard,
+                MONITORING_RULE,
+                "Detailed monitoring was turned off explicitly with \
+                 LaunchTemplateBuilder::detailed_monitoring(false), to save its per-instance \
+                 charge: the instances report CloudWatch metrics every five minutes.",
+            );
+        }
         Ok(LaunchTemplate {
             role,
             instance_profile,
@@ -278,7 +312,7 @@ impl LaunchTemplate {
             user_data: None,
             hop_limit: DEFAULT_HOP_LIMIT,
             unlimited_credits: false,
-            detailed_monitoring: false,
+            detailed_monitoring: true,
             https_egress: true,
             session_manager: true,
             role: None,

@@ -32,7 +32,7 @@ mod user_data;
 mod volume;
 
 pub use auto_scaling_group::{
-    AutoScalingGroup, AutoScalingGroupBuilder, RollingUpdate, MAX_PAUSE_SECONDS,
+    AutoScalingGroup, AutoScalingGroupBuilder, RollingUpdate, MAX_PAUSE_SECONDS, SCALING_EVENTS,
 };
 pub use instance_type::{CpuArchitecture, InstanceType};
 pub use launch_template::{

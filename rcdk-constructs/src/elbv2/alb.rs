@@ -5,7 +5,7 @@
 //! to ECS services with deterministic rule priorities.
 
 use rcdk_core::kind::{CertificateArn, ListenerArn, LoadBalancerArn, SubnetId, VpcId};
-use rcdk_core::{fns, CostItem, NodeId, Resource, Tag, Val};
+use rcdk_core::{fns, CostItem, NodeId, Resource, Scanner, Tag, Val};
 
 use super::listener::Routing;
 use super::route::Route;
@@ -19,6 +19,17 @@ use crate::storage::{Bucket, IBucket};
 
 /// The TLS policy of the HTTPS listener: TLS 1.3 and 1.2 only.
 pub const TLS_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/// Why an internet-facing load balancer's group admits every IPv4 address.
+const INTERNET_FACING_REASON: &str = "Internet-facing application load balancer: its listener \
+    port must admit every IPv4 address, and its targets admit this group only. An internal load \
+    balancer (AlbBuilder::internal) has no rule from the internet.";
+
+/// Control Tower's rule that an HTTP listener redirects to HTTPS.
+const HTTPS_REDIRECT_RULE: &str = "alb_http_to_https_redirection_check";
+
+/// Control Tower's rule that load balancers have deletion protection.
+const DELETION_PROTECTION_RULE: &str = "elbv2_deletion_protection_enabled_check";
 
 fn fixed_404() -> listener::Action {
     listener::Action::new(listener::ActionType::FixedResponse).fixed_response_config(
@@ -65,8 +76,10 @@ impl AlbBuilder {
         self
     }
 
-    /// Deletion protection (off by default: a load balancer holds no data and is recreated in
-    /// minutes; turn it on for production entry points).
+    /// Deletion protection (on by default: the load balancer is the entry point whose DNS name
+    /// clients and DNS records point at, and a new one gets another name). While it is on,
+    /// deleting the stack fails at the load balancer: deploy with `false` first to tear the
+    /// stack down. `false` records the finding it causes, with this call as the reason.
     pub fn deletion_protection(mut self, on: bool) -> Self {
         self.deletion_protection = on;
         self
@@ -110,7 +123,7 @@ impl AlbBuilder {
                 "alb",
                 "Application load balancer: HTTP and HTTPS from the internet",
             );
-            group.allow_from_any_ipv4(Port::tcp(80));
+            group.allow_from_any_ipv4_because(Port::tcp(80), INTERNET_FACING_REASON);
             group
         } else {
             SecurityGroup::new(
@@ -120,7 +133,7 @@ impl AlbBuilder {
             )
         };
         if internet_facing && self.certificate.is_some() {
-            security_group.allow_from_any_ipv4(Port::tcp(443));
+            security_group.allow_from_any_ipv4_because(Port::tcp(443), INTERNET_FACING_REASON);
         }
         let deletion = if self.deletion_protection {
             "true"
@@ -151,6 +164,15 @@ impl AlbBuilder {
             .subnets(subnets.clone())
             .security_groups(vec![security_group.group_id()])
             .load_balancer_attributes(attributes);
+        if !self.deletion_protection {
+            resource = resource.suppress(
+                Scanner::Guard,
+                DELETION_PROTECTION_RULE,
+                "Deletion protection was turned off explicitly with \
+                 AlbBuilder::deletion_protection(false), so that deleting the stack deletes the \
+                 load balancer.",
+            );
+        }
         match &self.access_logs {
             Some((_, _, policy)) => resource.core_mut().add_dependency(*policy),
             None => {
@@ -191,6 +213,7 @@ impl AlbBuilder {
                 let http = cfn::Listener::new(arn, [fixed_404()])
                     .skip_check("CKV_AWS_2", reason)
                     .skip_check("CKV_AWS_103", reason)
+                    .suppress(Scanner::Guard, HTTPS_REDIRECT_RULE, reason)
                     .protocol(listener::Protocol::Http)
                     .port(80);
                 (http, None)
@@ -265,7 +288,7 @@ impl ApplicationLoadBalancer {
             private_subnets: one_per_az(TierKind::PrivateWithEgress),
             scheme: Scheme::InternetFacing,
             certificate: None,
-            deletion_protection: false,
+            deletion_protection: true,
             access_logs: None,
             idle_timeout: 60,
         }

@@ -35,7 +35,7 @@ pub use cidr::{Cidr, CidrParseError, IntoCidr};
 pub use endpoints::{GatewayService, InterfaceEndpoint, InterfaceService};
 pub use flow_logs::{FlowLogOptions, FlowLogTraffic, FlowLogs, RETENTION_DAYS};
 pub use imported_vpc::{ImportedVpc, VpcAttributes};
-pub use nacl::{NaclAction, NaclPeer, NetworkAcl, NetworkAclRules, MAX_RULE_NUMBER};
+pub use nacl::{NaclAction, NaclPeer, NetworkAcl, NetworkAclRules, MAX_RULE_NUMBER, RDP_PORT};
 pub use nat::{NatGateway, NatPolicy};
 pub use port::{Port, Protocol};
 pub use security_group::{Connectable, SecurityGroup};

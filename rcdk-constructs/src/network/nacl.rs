@@ -1,12 +1,12 @@
 //! Network ACLs per tier: numbered allow/deny rules in both directions. NACLs are stateless, so
 //! every allowed flow needs its return traffic allowed too; the ephemeral-port helpers add that
-//! rule (TCP 1024-65535).
+//! rule (TCP 1024-65535; inbound from anywhere without RDP's 3389, in two entries).
 
 use std::collections::HashSet;
 
 use indexmap::IndexMap;
 use rcdk_core::kind::{NetworkAclId, SubnetId, VpcId};
-use rcdk_core::{Tag, Val};
+use rcdk_core::{Resource, Scanner, Tag, Val};
 use rcdk_macros::Construct;
 
 use crate::cfn::ec2;
@@ -16,6 +16,18 @@ use crate::network::port::{Port, Protocol};
 
 /// Highest rule number a network ACL entry can have (32767 is the default deny).
 pub const MAX_RULE_NUMBER: u16 = 32766;
+
+/// RDP's port, which inbound return traffic from anywhere leaves out: no Linux or Windows
+/// client picks it as a source port, and admitting it from 0.0.0.0/0 opens remote desktop.
+pub const RDP_PORT: u16 = 3389;
+
+/// cdk-nag's rule that flags every network ACL and entry (use security groups instead).
+const NACL_RULE: &str = "AwsSolutions-VPC3";
+
+/// Why the ACL and its entries exist although security groups already filter the traffic.
+const NACL_REASON: &str = "Network ACL asked for explicitly with TieredVpcBuilder::network_acl: \
+    a stateless subnet-level layer of defence in depth beside the security groups, which stay \
+    the primary control, as the architecture specifies.";
 
 /// Where a rule's traffic comes from or goes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,9 +140,18 @@ impl NetworkAclRules {
     }
 
     /// Allows the replies to connections this tier opened to `peer`: inbound TCP to the
-    /// ephemeral ports 1024-65535.
+    /// ephemeral ports 1024-65535. From every IPv4 address ([`Cidr::ANY_IPV4`]) the range
+    /// leaves out [`RDP_PORT`], so that remote desktop is not open to the internet: two
+    /// entries, `number` (1024-3388) and `number + 1` (3390-65535).
     pub fn ephemeral_return_inbound(self, number: u16, peer: impl Into<NaclPeer>) -> Self {
-        self.allow_inbound(number, Port::EPHEMERAL, peer)
+        let peer = peer.into();
+        if peer != NaclPeer::Cidr(Cidr::ANY_IPV4) {
+            return self.allow_inbound(number, Port::EPHEMERAL, peer);
+        }
+        let below = Port::tcp_range(1024, RDP_PORT - 1).expect("an increasing range");
+        let above = Port::tcp_range(RDP_PORT + 1, 65535).expect("an increasing range");
+        self.allow_inbound(number, below, peer.clone())
+            .allow_inbound(number.saturating_add(1), above, peer)
     }
 }
 
@@ -154,7 +175,8 @@ impl NetworkAcl {
         subnets: &[Val<SubnetId>],
         tier_cidrs: &dyn Fn(&str) -> Result<Vec<Cidr>, ConstructError>,
     ) -> Result<NetworkAcl, ConstructError> {
-        let mut resource = ec2::NetworkAcl::new(vpc);
+        let mut resource =
+            ec2::NetworkAcl::new(vpc).suppress(Scanner::CdkNag, NACL_RULE, NACL_REASON);
         if let Some(name) = name {
             resource = resource.tags(vec![Tag::new(
                 "Name",
@@ -183,7 +205,7 @@ impl NetworkAcl {
                 let direction = if rule.egress { "Egress" } else { "Ingress" };
                 if !used.insert((rule.egress, number)) {
                     return Err(problem(format!(
-                        "{} rule number {number} is used twice (a tier peer takes one number per subnet, counting up); give the rules numbers further apart",
+                        "{} rule number {number} is used twice (a tier peer takes one number per subnet, and inbound return traffic from anywhere two, counting up); give the rules numbers further apart",
                         direction.to_lowercase()
                     )));
                 }
@@ -223,7 +245,8 @@ fn entry(acl: Val<NetworkAclId>, rule: &NaclRule, number: u32, cidr: Cidr) -> ec
     let port = rule.port;
     let e = ec2::NetworkAclEntry::new(acl, action, i64::from(number), port.protocol().number())
         .egress(rule.egress)
-        .cidr_block(cidr);
+        .cidr_block(cidr)
+        .suppress(Scanner::CdkNag, NACL_RULE, NACL_REASON);
     match port.protocol() {
         Protocol::Tcp | Protocol::Udp => e.port_range(
             ec2::network_acl_entry::PortRange::new()

@@ -8,7 +8,9 @@
 //! refused (an error, or an error annotation at synthesis for the calls that return `&mut Self`).
 
 use rcdk_core::kind::{SecurityGroupId, VpcId};
-use rcdk_core::{Annotation, Child, ChildId, ChildMut, Construct, NodeId, Resource, Tag, Val};
+use rcdk_core::{
+    Annotation, Child, ChildId, ChildMut, Construct, NodeId, Resource, Scanner, Tag, Val,
+};
 
 use crate::cfn::ec2;
 use crate::error::ConstructError;
@@ -399,12 +401,24 @@ impl SecurityGroup {
     /// Admits `port` from every IPv4 address (0.0.0.0/0): the one way to open a group to the
     /// internet, named so that it stands out in review.
     ///
-    /// Public HTTP (a range containing port 80, checkov's `CKV_AWS_260`) is marked as
-    /// deliberate in the rule's metadata, since this call is the explicit opt-in; SSH and RDP
-    /// (`CKV_AWS_24`, `CKV_AWS_25`) stay flagged: those belong behind a bastion or SSM.
+    /// Since this call is the explicit opt-in, the rule is marked as deliberate for the scanners
+    /// that flag any ingress from the internet (cdk-nag's `AwsSolutions-EC23`) and for public
+    /// HTTP (a range containing port 80, checkov's `CKV_AWS_260`); SSH, RDP and all-traffic
+    /// rules stay flagged (checkov's `CKV_AWS_24` and `CKV_AWS_25` too): those belong behind
+    /// Session Manager, not on the internet.
     ///
     /// Refused for an imported group (an error at synthesis).
     pub fn allow_from_any_ipv4(&mut self, port: Port) -> &mut Self {
+        let reason = format!(
+            "{port} was opened to every IPv4 address explicitly with allow_from_any_ipv4: a \
+             public entry point (such as a load balancer listener) that the internet must reach."
+        );
+        self.allow_from_any_ipv4_because(port, &reason)
+    }
+
+    /// [`allow_from_any_ipv4`](Self::allow_from_any_ipv4) with the reason a construct that opens
+    /// its own group to the internet (an internet-facing load balancer) gives for it.
+    pub(crate) fn allow_from_any_ipv4_because(&mut self, port: Port, reason: &str) -> &mut Self {
         if self.is_imported() {
             self.refuse(&format!("allow_from_any_ipv4({port})"));
             return self;
@@ -419,6 +433,9 @@ impl SecurityGroup {
                  internet-facing entry point such as a load balancer listener (which should \
                  redirect to HTTPS).",
             );
+        }
+        if !is_remote_administration(port) {
+            ingress = ingress.suppress(Scanner::CdkNag, ANY_IPV4_INGRESS_RULE, reason);
         }
         self.push(
             format!("IngressFromAnyIpv4{}", port.id_fragment()).into(),
@@ -513,6 +530,19 @@ fn id_label(name: &str) -> String {
         "Group".to_string()
     } else {
         label
+    }
+}
+
+/// cdk-nag's rule against ingress from 0.0.0.0/0 or ::/0.
+const ANY_IPV4_INGRESS_RULE: &str = "AwsSolutions-EC23";
+
+/// SSH (22) and RDP (3389), or every protocol: never opened to the internet on purpose.
+fn is_remote_administration(port: Port) -> bool {
+    let covers = |p: i32| port.from_port() <= p && p <= port.to_port();
+    match port.protocol() {
+        Protocol::All => true,
+        Protocol::Tcp | Protocol::Udp => covers(22) || covers(3389),
+        Protocol::Icmp => false,
     }
 }
 

@@ -82,7 +82,9 @@ impl Tier {
     }
 
     /// Gives instances launched in this tier's subnets a public IPv4 address (public tiers only;
-    /// off by default: load balancers and NAT gateways do not need it).
+    /// off by default: load balancers and NAT gateways do not need it, and nothing else then
+    /// gets an address without asking for one). Turning it on records the finding it causes,
+    /// with this call as the reason.
     pub fn map_public_ip_on_launch(mut self, on: bool) -> Tier {
         self.map_public_ip = on;
         self

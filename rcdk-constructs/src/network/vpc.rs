@@ -4,7 +4,7 @@
 
 use indexmap::IndexMap;
 use rcdk_core::kind::{AvailabilityZone, RouteTableId, SubnetId, VpcId};
-use rcdk_core::{fns, HasNode, Resource, Tag, Val};
+use rcdk_core::{fns, HasNode, Resource, Scanner, Tag, Val};
 use rcdk_macros::Construct;
 
 use crate::cfn::ec2;
@@ -447,7 +447,14 @@ impl TieredVpc {
                     .cidr_block(*cidr)
                     .availability_zone(az_value.clone());
                 if tier.map_public_ip {
-                    subnet = subnet.map_public_ip_on_launch(true);
+                    subnet = subnet.map_public_ip_on_launch(true).suppress(
+                        Scanner::Guard,
+                        "subnet_auto_assign_public_ip_disabled_check",
+                        "Public IPv4 addresses on launch were asked for explicitly with \
+                         Tier::map_public_ip_on_launch(true), for instances launched into this \
+                         public subnet that must reach or be reached from the internet \
+                         directly.",
+                    );
                 }
                 let mut route_table = ec2::RouteTable::new(self.vpc_id());
                 if let Some(tags) = name_tag(name, &label) {
