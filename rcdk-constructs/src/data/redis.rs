@@ -3,13 +3,14 @@
 //! failover, port 6379 open only to the groups admitted.
 
 use rcdk_core::kind::{SecretArn, SubnetId};
-use rcdk_core::{fns, RemovalPolicy, Resource, Val};
+use rcdk_core::{fns, CostItem, RemovalPolicy, Resource, Val};
 use rcdk_macros::Construct;
 
 use crate::cfn::elasticache as cfn;
 use crate::error::ConstructError;
 use crate::iam::{Grant, Grantee};
 use crate::network::{Connectable, IVpc, Port, SecurityGroup};
+use crate::pricing;
 use crate::storage::{ISecret, Secret};
 
 /// Redis's port.
@@ -64,6 +65,7 @@ impl RedisBuilder {
                 allowed: "0..=35",
             });
         }
+        let node_type = self.node_type;
         let subnet_group = cfn::SubnetGroup::new("Isolated subnets of the Redis cache", subnets);
         let security_group = SecurityGroup::new(
             self.vpc_id,
@@ -88,7 +90,7 @@ impl RedisBuilder {
         let resource = cfn::ReplicationGroup::new("Redis cache")
             .engine("redis")
             .engine_version(self.engine_version)
-            .cache_node_type(self.node_type)
+            .cache_node_type(node_type.clone())
             .num_cache_clusters(i64::from(self.nodes))
             .automatic_failover_enabled(true)
             .multi_az_enabled(true)
@@ -106,6 +108,8 @@ impl RedisBuilder {
             security_group,
             auth_token,
             resource,
+            node_type,
+            nodes: self.nodes,
         })
     }
 }
@@ -113,12 +117,16 @@ impl RedisBuilder {
 /// A Redis replication group. Clients connect over TLS to [`RedisCache::primary_address`] and
 /// authenticate with the token in [`RedisCache::auth_token_secret_arn`].
 #[derive(Debug, Clone, Construct)]
-#[construct(type_name = "data::RedisCache")]
+#[construct(type_name = "data::RedisCache", costs = "RedisCache::costs")]
 pub struct RedisCache {
     subnet_group: cfn::SubnetGroup,
     security_group: SecurityGroup,
     auth_token: Secret,
     resource: cfn::ReplicationGroup,
+    #[construct(skip)]
+    node_type: String,
+    #[construct(skip)]
+    nodes: u8,
 }
 
 impl RedisCache {
@@ -168,6 +176,15 @@ impl RedisCache {
     /// Lets `grantee` read the AUTH token.
     pub fn grant_auth_token_read(&self, grantee: &mut dyn Grantee) -> Grant {
         self.auth_token.grant_read(grantee)
+    }
+
+    /// Node hours of the primary and every replica (the AUTH token's secret prices itself).
+    /// Snapshots within the cache's size cost nothing extra.
+    fn costs(&self) -> Vec<CostItem> {
+        vec![pricing::elasticache_redis_nodes(
+            &self.node_type,
+            u32::from(self.nodes),
+        )]
     }
 
     /// The replication group resource.

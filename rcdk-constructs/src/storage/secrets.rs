@@ -2,11 +2,12 @@
 //! for secrets made here or elsewhere.
 
 use rcdk_core::kind::{KmsKeyArn, SecretArn};
-use rcdk_core::{RemovalPolicy, Resource, Val};
+use rcdk_core::{CostItem, RemovalPolicy, Resource, Val};
 use rcdk_macros::Construct;
 
 use crate::cfn::secretsmanager as cfn;
 use crate::iam::{grant_all, Grant, Grantee, Statement};
+use crate::pricing;
 
 /// checkov: "secret encrypted by a customer-managed KMS key", met only with
 /// [`Secret::encryption_key`].
@@ -49,7 +50,7 @@ fn generated_value() -> cfn::secret::GenerateSecretString {
 /// shell quoting). Encrypted with the AWS managed key `aws/secretsmanager` unless
 /// [`Secret::encryption_key`] names a customer-managed one. Retained when removed from the stack.
 #[derive(Debug, Clone, Construct)]
-#[construct(type_name = "storage::Secret")]
+#[construct(type_name = "storage::Secret", costs = "Secret::costs")]
 pub struct Secret {
     resource: cfn::Secret,
     #[construct(skip)]
@@ -63,6 +64,11 @@ impl Default for Secret {
 }
 
 impl Secret {
+    /// One secret a month (its customer-managed key, if any, is priced where it is made).
+    fn costs(&self) -> Vec<CostItem> {
+        vec![pricing::secrets(1)]
+    }
+
     /// A secret with a generated string value.
     pub fn generated() -> Secret {
         let resource = cfn::Secret::new()
