@@ -125,15 +125,15 @@ fn postgres_reports_instance_hours_and_storage_of_primary_and_standby() {
     let costs: Vec<_> = assembly
         .costs
         .iter()
-        .map(|(_, c)| (c.item.as_str(), c.count, c.usd_per_month_each))
+        .map(|(_, c)| (c.item.as_str(), c.count, c.usd_per_month_each()))
         .filter(|(item, _, _)| item.starts_with("RDS"))
         .collect();
     // Multi-AZ by default: the standby's hours and storage are billed like the primary's.
     assert_eq!(
         costs,
         [
-            ("RDS PostgreSQL instance db.t4g.micro", 2, 11.68),
-            ("RDS gp3 storage 20 GB", 2, 2.3)
+            ("RDS PostgreSQL instance db.t4g.micro", 2, Some(11.68)),
+            ("RDS gp3 storage 20 GB", 2, Some(2.3))
         ]
     );
 
@@ -156,10 +156,49 @@ fn postgres_reports_instance_hours_and_storage_of_primary_and_standby() {
     let costs: Vec<_> = assembly
         .costs
         .iter()
-        .map(|(_, c)| (c.item.as_str(), c.count, c.usd_per_month_each))
+        .map(|(_, c)| (c.item.as_str(), c.count, c.usd_per_month_each()))
         .collect();
-    // A class the table does not price: storage only, one instance's worth.
-    assert_eq!(costs, [("RDS gp3 storage 100 GB", 1, 11.5)]);
+    // A class the table does not price: named, not counted; storage and the managed master
+    // password's secret are.
+    assert_eq!(
+        costs,
+        [
+            ("RDS PostgreSQL instance db.r8g.large", 1, None),
+            ("RDS gp3 storage 100 GB", 1, Some(11.5)),
+            ("Secrets Manager secret", 1, Some(0.4))
+        ]
+    );
+    let report = rcdk_core::cli::cost_lines(&assembly.costs);
+    assert!(
+        report.contains(
+            &"  not counted: 1 x RDS PostgreSQL instance db.r8g.large (no price in the table)"
+                .to_string()
+        ),
+        "{report:#?}"
+    );
+}
+
+#[test]
+fn redis_reports_every_node_and_its_token_secret() {
+    let assembly = app().synth().unwrap();
+    let of = |item: &str| {
+        assembly
+            .costs
+            .iter()
+            .filter(|(_, c)| c.item == item)
+            .map(|(_, c)| (c.count, c.usd_per_month_each()))
+            .collect::<Vec<_>>()
+    };
+    // Primary and replica, 0.016 USD/h x 730 h each.
+    assert_eq!(
+        of("ElastiCache Redis node cache.t4g.micro"),
+        [(2, Some(11.68))]
+    );
+    // The database's managed master password and the cache's AUTH token.
+    assert_eq!(
+        of("Secrets Manager secret"),
+        [(1, Some(0.4)), (1, Some(0.4))]
+    );
 }
 
 /// (rule, reason) pairs.

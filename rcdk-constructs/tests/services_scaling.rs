@@ -321,3 +321,63 @@ fn desired_count_and_autoscaling_conflict() {
         "{err}"
     );
 }
+
+#[test]
+fn costs_count_the_minimum_tasks_and_the_two_alarms_of_target_tracking() {
+    let (assembly, _) = synth(AutoScaling::cpu(3, 10, 60).unwrap(), false);
+    let of = |item: &str| {
+        assembly
+            .costs
+            .iter()
+            .filter(|(_, c)| c.item == item)
+            .map(|(_, c)| (c.count, c.usd_per_month_each()))
+            .collect::<Vec<_>>()
+    };
+    // The smallest size (0.25 vCPU, 0.5 GB) on x86_64: (0.25 x 0.04048 + 0.5 x 0.004445) USD/h
+    // x 730 h each; the scaling minimum runs whatever the load.
+    assert_eq!(
+        of("Fargate task 0.25 vCPU 0.5 GB x86_64"),
+        [(3, Some(9.01))]
+    );
+    assert_eq!(of("CloudWatch alarm of target tracking"), [(2, Some(0.1))]);
+}
+
+#[test]
+fn spot_tasks_are_named_in_the_report_not_counted() {
+    let vpc = vpc();
+    let cluster = EcsCluster::new().spot_share(1, 1, 1);
+    let orders = EcsService::builder("orders", &cluster, &vpc)
+        .container(
+            Container::new(
+                "web",
+                ContainerImage::registry("public.ecr.aws/nginx/nginx:1.27"),
+            )
+            .unwrap(),
+        )
+        .desired_count(3)
+        .build()
+        .unwrap();
+    let assembly = App::new()
+        .with(
+            Stack::new("Orders")
+                .with("Network", vpc)
+                .with("Cluster", cluster)
+                .with("Service", orders),
+        )
+        .synth()
+        .unwrap();
+    let report = rcdk_core::cli::cost_lines(&assembly.costs);
+    // One on demand as base, the other two split 1:1.
+    assert!(
+        report.contains(&"  2 x Fargate task 0.25 vCPU 0.5 GB x86_64 ~ 18 USD/month".to_string()),
+        "{report:#?}"
+    );
+    assert!(
+        report.contains(
+            &"  not counted: 1 x Fargate Spot task 0.25 vCPU 0.5 GB x86_64 (Spot prices vary; \
+              at most the on-demand price)"
+                .to_string()
+        ),
+        "{report:#?}"
+    );
+}

@@ -94,16 +94,61 @@ impl Annotation {
     }
 }
 
-/// A fixed monthly cost that a construct creates (NAT gateways, interface endpoints, load
-/// balancers), reported at synthesis so that nobody is surprised by the bill.
+/// A fixed monthly cost that a construct creates (NAT gateways, instances, databases, load
+/// balancers, ...), reported at synthesis so that nobody is surprised by the bill. A charge the
+/// construct cannot price is still declared, with [`Price::NotCounted`], so that the report
+/// names it instead of leaving it out silently.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CostItem {
     /// What costs money, e.g. "NAT gateway".
     pub item: String,
     /// How many of them.
     pub count: u32,
+    /// What one of them costs a month.
+    pub price: Price,
+}
+
+/// The monthly price of one unit of a [`CostItem`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Price {
     /// Estimated list price per unit per month, in USD.
-    pub usd_per_month_each: f64,
+    UsdPerMonth(f64),
+    /// Not in the total, and why, e.g. "no price in the table".
+    NotCounted(String),
+}
+
+impl CostItem {
+    /// `count` of `item` at `usd_per_month_each`.
+    pub fn monthly(item: impl Into<String>, count: u32, usd_per_month_each: f64) -> CostItem {
+        CostItem {
+            item: item.into(),
+            count,
+            price: Price::UsdPerMonth(usd_per_month_each),
+        }
+    }
+
+    /// `count` of `item`, a fixed charge left out of the total for `reason`.
+    pub fn not_counted(item: impl Into<String>, count: u32, reason: impl Into<String>) -> CostItem {
+        CostItem {
+            item: item.into(),
+            count,
+            price: Price::NotCounted(reason.into()),
+        }
+    }
+
+    /// The price of one, when counted.
+    pub fn usd_per_month_each(&self) -> Option<f64> {
+        match self.price {
+            Price::UsdPerMonth(usd) => Some(usd),
+            Price::NotCounted(_) => None,
+        }
+    }
+
+    /// The price of all `count`, when counted.
+    pub fn usd_per_month(&self) -> Option<f64> {
+        self.usd_per_month_each()
+            .map(|usd| usd * f64::from(self.count))
+    }
 }
 
 /// A node of the construct tree. Implemented by the generated resources (through

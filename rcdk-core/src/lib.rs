@@ -29,7 +29,7 @@ pub mod value;
 pub use app::App;
 pub use aspect::{for_cfn_type, for_type, Aspect, AspectContext, AspectNode, Tags};
 pub use construct::{
-    Annotation, Child, ChildId, ChildMut, Construct, ConstructField, CostItem, Group, Level,
+    Annotation, Child, ChildId, ChildMut, Construct, ConstructField, CostItem, Group, Level, Price,
 };
 pub use element::{Element, ElementMut};
 pub use error::{SynthError, SynthErrors};

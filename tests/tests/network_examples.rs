@@ -1,7 +1,7 @@
 //! The two networking examples (`examples/microservices`, seed 000; `examples/smartinvoice`,
 //! seed 003) synthesize through their own command line with the seed's subnets, gateways and
-//! groups, and print their fixed monthly costs. Linting and scanning of every example's
-//! templates is in `examples.rs`.
+//! groups. Linting and scanning of every example's templates is in `examples.rs`, their cost
+//! reports in `cost_reports.rs`.
 
 mod common;
 

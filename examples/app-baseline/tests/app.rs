@@ -467,40 +467,46 @@ fn the_budget_alerts_at_several_thresholds_to_email_and_a_topic() {
 }
 
 #[test]
-fn fixed_costs_cover_instances_volumes_nat_alb_and_rds() {
+fn fixed_costs_cover_instances_volumes_nat_alb_rds_secret_and_alarms() {
     let assembly = synth();
-    let mut costs: Vec<(String, u32, f64)> = assembly
+    let report = rcdk::core::cli::cost_lines(&assembly.costs);
+    // Every fixed charge of the baseline, one line each: the NAT gateways and their addresses,
+    // the load balancer and its two, 0.0208 USD/h x 730 h per t3.small, 30 GiB x 0.08 USD per
+    // root volume, CPU target tracking's two alarms, the Multi-AZ database (primary and
+    // standby) and its managed master password.
+    assert_eq!(
+        report[1..report.len() - 1],
+        [
+            "  2 x NAT gateway ~ 66 USD/month",
+            "  4 x public IPv4 address ~ 15 USD/month",
+            "  1 x Application Load Balancer ~ 16 USD/month",
+            "  2 x EC2 instance t3.small ~ 30 USD/month",
+            "  2 x EBS gp3 volume 30 GiB ~ 5 USD/month",
+            "  2 x CloudWatch alarm of target tracking ~ 0.20 USD/month",
+            "  2 x RDS PostgreSQL instance db.t4g.micro ~ 23 USD/month",
+            "  2 x RDS gp3 storage 20 GB ~ 5 USD/month",
+            "  1 x Secrets Manager secret ~ 0.40 USD/month",
+            "  total ~ 160 USD/month before traffic",
+        ],
+        "{report:#?}"
+    );
+    assert!(report[report.len() - 1].starts_with("  never counted: traffic"));
+    let of = |item: &str| {
+        assembly
+            .costs
+            .iter()
+            .find(|(_, c)| c.item == item)
+            .map(|(_, c)| (c.count, c.usd_per_month_each()))
+            .unwrap()
+    };
+    assert_eq!(of("EC2 instance t3.small"), (2, Some(15.18)));
+    assert_eq!(of("EBS gp3 volume 30 GiB"), (2, Some(2.4)));
+    assert_eq!(of("RDS PostgreSQL instance db.t4g.micro"), (2, Some(11.68)));
+    let total: f64 = assembly
         .costs
         .iter()
-        .map(|(_, c)| (c.item.clone(), c.count, c.usd_per_month_each))
-        .collect();
-    costs.sort_by(|a, b| a.0.cmp(&b.0));
-    let total: f64 = costs.iter().map(|(_, n, usd)| f64::from(*n) * usd).sum();
-    let items: Vec<&str> = costs.iter().map(|(i, _, _)| i.as_str()).collect();
-    for wanted in [
-        "EC2 instance t3.small",
-        "EBS gp3 volume 30 GiB",
-        "NAT gateway",
-        "Application Load Balancer",
-        "RDS PostgreSQL instance db.t4g.micro",
-        "RDS gp3 storage 20 GB",
-    ] {
-        assert!(items.contains(&wanted), "{wanted} missing from {costs:?}");
-    }
-    let of = |item: &str| costs.iter().find(|(i, _, _)| i == item).cloned().unwrap();
-    // 0.0208 USD/h x 730 h; 30 GiB x 0.08 USD; Multi-AZ: primary and standby.
-    assert_eq!(
-        of("EC2 instance t3.small"),
-        ("EC2 instance t3.small".into(), 2, 15.18)
-    );
-    assert_eq!(
-        of("EBS gp3 volume 30 GiB"),
-        ("EBS gp3 volume 30 GiB".into(), 2, 2.4)
-    );
-    assert_eq!(
-        of("RDS PostgreSQL instance db.t4g.micro"),
-        ("RDS PostgreSQL instance db.t4g.micro".into(), 2, 11.68)
-    );
+        .filter_map(|(_, c)| c.usd_per_month())
+        .sum();
     // The budget leaves room above the fixed costs for traffic and storage.
     assert!(total < app_baseline::BUDGET_USD as f64 * 0.8, "{total}");
     assert!((150.0..170.0).contains(&total), "{total}");

@@ -588,22 +588,24 @@ impl AutoScalingGroup {
         self.resource.core_mut().add_dependency(rule);
     }
 
+    /// The instances the group keeps (desired capacity, or the minimum), each with its root
+    /// volume, and the alarms of CPU target tracking. A type without a price in the table is
+    /// named as not counted. A group of 0 declares 0 instances (the report skips them).
     fn costs(&self) -> Vec<CostItem> {
         let count = self.desired.unwrap_or(self.min);
-        if count == 0 {
-            return Vec::new();
-        }
-        let mut costs = Vec::new();
         let instance_type = self.launch_template.instance_type();
-        if let Some(price) = instance_type.usd_per_hour() {
-            costs.push(pricing::ec2_instances(instance_type.name(), price, count));
-        }
         let volume = self.launch_template.root_volume();
-        costs.push(pricing::gp3_volumes(
-            &format!("{} GiB", volume.size_gib()),
-            volume.usd_per_month(),
-            count,
-        ));
+        let mut costs = vec![
+            pricing::ec2_instances(instance_type.name(), instance_type.usd_per_hour(), count),
+            pricing::gp3_volumes(
+                &format!("{} GiB", volume.size_gib()),
+                volume.usd_per_month(),
+                count,
+            ),
+        ];
+        if self.cpu_scaling.is_some() {
+            costs.push(pricing::target_tracking_alarms(1));
+        }
         costs
     }
 }

@@ -105,7 +105,7 @@ instance_types! {
 impl InstanceType {
     /// Any other type, e.g. `m7i.4xlarge`, with its architecture (which cannot be told from the
     /// name reliably). The name must look like `family.size` (lower-case letters, digits and
-    /// `-`); the cost summary has no price for it. Types of the `t` families are taken to be
+    /// `-`); the cost report names its instances as not counted, having no price for it. Types of the `t` families are taken to be
     /// burstable.
     pub fn other(
         name: &str,

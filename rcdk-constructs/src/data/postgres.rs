@@ -488,22 +488,15 @@ impl PostgresDatabase {
     }
 
     /// Instance hours and storage; a Multi-AZ standby is billed like the primary. Backups up to
-    /// the storage size, and I/O within gp3's baseline, cost nothing extra.
+    /// the storage size, and I/O within gp3's baseline, cost nothing extra. The master password
+    /// RDS manages is a Secrets Manager secret, billed like any other.
     fn costs(&self) -> Vec<CostItem> {
         let instances = if self.multi_az { 2 } else { 1 };
-        let mut costs = Vec::new();
-        if let Some(price) = pricing::rds_postgres_usd_per_hour(&self.instance_class) {
-            costs.push(pricing::rds_instances(
-                &self.instance_class,
-                price,
-                instances,
-            ));
-        }
-        costs.push(pricing::rds_gp3_storage(
-            u32::from(self.storage_gib),
-            instances,
-        ));
-        costs
+        vec![
+            pricing::rds_postgres_instances(&self.instance_class, instances),
+            pricing::rds_gp3_storage(u32::from(self.storage_gib), instances),
+            pricing::secrets(1),
+        ]
     }
 
     /// The instance resource.

@@ -3,13 +3,14 @@
 //! failover, its port (6379 by default) open only to the groups admitted.
 
 use rcdk_core::kind::{SecretArn, SubnetId};
-use rcdk_core::{fns, RemovalPolicy, Resource, Scanner, Val};
+use rcdk_core::{fns, CostItem, RemovalPolicy, Resource, Scanner, Val};
 use rcdk_macros::Construct;
 
 use crate::cfn::elasticache as cfn;
 use crate::error::ConstructError;
 use crate::iam::{Grant, Grantee};
 use crate::network::{Connectable, IVpc, Port, SecurityGroup};
+use crate::pricing;
 use crate::storage::{ISecret, Secret, ROTATION_RULE};
 
 /// Redis's port.
@@ -101,6 +102,7 @@ impl RedisBuilder {
                 allowed: "0..=35",
             });
         }
+        let node_type = self.node_type;
         let subnet_group = cfn::SubnetGroup::new("Isolated subnets of the Redis cache", subnets);
         if self.port < 1024 {
             return Err(ConstructError::OutOfRange {
@@ -138,7 +140,7 @@ impl RedisBuilder {
         let mut resource = cfn::ReplicationGroup::new("Redis cache")
             .engine("redis")
             .engine_version(self.engine_version)
-            .cache_node_type(self.node_type)
+            .cache_node_type(node_type.clone())
             .num_cache_clusters(i64::from(self.nodes))
             .automatic_failover_enabled(true)
             .multi_az_enabled(true)
@@ -163,6 +165,8 @@ impl RedisBuilder {
             auth_token,
             resource,
             port: self.port,
+            node_type,
+            nodes: self.nodes,
         })
     }
 }
@@ -170,7 +174,7 @@ impl RedisBuilder {
 /// A Redis replication group. Clients connect over TLS to [`RedisCache::primary_address`] and
 /// authenticate with the token in [`RedisCache::auth_token_secret_arn`].
 #[derive(Debug, Clone, Construct)]
-#[construct(type_name = "data::RedisCache")]
+#[construct(type_name = "data::RedisCache", costs = "RedisCache::costs")]
 pub struct RedisCache {
     subnet_group: cfn::SubnetGroup,
     security_group: SecurityGroup,
@@ -178,6 +182,10 @@ pub struct RedisCache {
     resource: cfn::ReplicationGroup,
     #[construct(skip)]
     port: u16,
+    #[construct(skip)]
+    node_type: String,
+    #[construct(skip)]
+    nodes: u8,
 }
 
 impl RedisCache {
@@ -234,6 +242,15 @@ impl RedisCache {
     /// Lets `grantee` read the AUTH token.
     pub fn grant_auth_token_read(&self, grantee: &mut dyn Grantee) -> Grant {
         self.auth_token.grant_read(grantee)
+    }
+
+    /// Node hours of the primary and every replica (the AUTH token's secret prices itself).
+    /// Snapshots within the cache's size cost nothing extra.
+    fn costs(&self) -> Vec<CostItem> {
+        vec![pricing::elasticache_redis_nodes(
+            &self.node_type,
+            u32::from(self.nodes),
+        )]
     }
 
     /// The replication group resource.

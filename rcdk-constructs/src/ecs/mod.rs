@@ -50,6 +50,7 @@ mod scaling;
 #[cfg_attr(not(feature = "elasticloadbalancingv2"), allow(dead_code))]
 mod service;
 mod size;
+mod task_costs;
 
 pub use cluster::{EcsCluster, ICluster, ImportedCluster, StrategyItem};
 pub use container::{Container, ContainerImage, HealthCheck, SecretSource, UlimitName};

@@ -1,12 +1,13 @@
 //! Autoscaling of a service's desired count: target tracking on CPU, memory or requests per
 //! task, and scheduled changes of the range.
 
-use rcdk_core::{fns, Annotation, Val};
+use rcdk_core::{fns, Annotation, CostItem, Val};
 use rcdk_macros::Construct;
 
 use crate::cfn::applicationautoscaling as cfn;
 use crate::cfn::applicationautoscaling::{scalable_target, scaling_policy};
 use crate::error::ConstructError;
+use crate::pricing;
 
 use scaling_policy::PredefinedMetricSpecificationPredefinedMetricType as Metric;
 
@@ -189,7 +190,11 @@ impl AutoScaling {
 
 /// The scalable target and its target-tracking policy (children `Target`, `Policy`).
 #[derive(Debug, Clone, Construct)]
-#[construct(type_name = "ecs::ServiceScaling", annotations = "Self::check")]
+#[construct(
+    type_name = "ecs::ServiceScaling",
+    annotations = "Self::check",
+    costs = "Self::costs"
+)]
 pub struct ServiceScaling {
     target: cfn::ScalableTarget,
     policy: cfn::ScalingPolicy,
@@ -268,6 +273,11 @@ impl ServiceScaling {
                 ));
         }
         self.routed = true;
+    }
+
+    /// The alarms its one target-tracking policy keeps.
+    fn costs(&self) -> Vec<CostItem> {
+        vec![pricing::target_tracking_alarms(1)]
     }
 
     fn check(&self) -> Vec<Annotation> {

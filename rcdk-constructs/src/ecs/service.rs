@@ -4,7 +4,7 @@
 use indexmap::IndexMap;
 use rcdk_core::image::{Arch, ImageAsset, ImageRecipe};
 use rcdk_core::kind::{ClusterArn, ClusterName, RoleArn, ServiceArn, SubnetId, TargetGroupArn};
-use rcdk_core::{NodeId, Resource, Val};
+use rcdk_core::{CostItem, NodeId, Resource, Val};
 use rcdk_macros::Construct;
 
 use super::cluster::{ICluster, StrategyItem};
@@ -13,6 +13,7 @@ use super::definitions;
 use super::roles::ServiceRoles;
 use super::scaling::{AutoScaling, ServiceScaling};
 use super::size::FargateSize;
+use super::task_costs::fargate_costs;
 use crate::cfn::ecs as cfn;
 use crate::cfn::ecs::{service as svc, task_definition as td};
 use crate::error::ConstructError;
@@ -332,6 +333,11 @@ impl<'r> EcsServiceBuilder<'r> {
             resource.set_enable_execute_command(true);
         }
 
+        // The tasks that run whatever the load: the fixed count, or the scaling minimum.
+        let tasks = match &self.scaling {
+            Some(scaling) => scaling.min(),
+            None => self.desired_count.unwrap_or(2),
+        };
         let scaling = self.scaling.map(|settings| {
             ServiceScaling::new(
                 settings,
@@ -354,6 +360,10 @@ impl<'r> EcsServiceBuilder<'r> {
             log_group_name,
             task_mib,
             load_balancers: Vec::new(),
+            size: self.size,
+            arch,
+            tasks,
+            strategy: self.strategy,
         };
         service.depend_on_policies();
         Ok(service)
@@ -406,7 +416,7 @@ fn place_images(
 /// task role, and the service waits for them at deployment: it `DependsOn` the policies of
 /// both its roles (its own execution role's, or the policy of the shared execution role).
 #[derive(Debug, Clone, Construct)]
-#[construct(type_name = "ecs::EcsService")]
+#[construct(type_name = "ecs::EcsService", costs = "EcsService::costs")]
 pub struct EcsService {
     roles: ServiceRoles,
     logs: LogGroup,
@@ -427,6 +437,14 @@ pub struct EcsService {
     task_mib: u32,
     #[construct(skip)]
     load_balancers: Vec<svc::LoadBalancer>,
+    #[construct(skip)]
+    size: FargateSize,
+    #[construct(skip)]
+    arch: Arch,
+    #[construct(skip)]
+    tasks: u16,
+    #[construct(skip)]
+    strategy: Vec<StrategyItem>,
 }
 
 impl EcsService {
@@ -474,6 +492,12 @@ impl EcsService {
             rollback: true,
             https_egress: true,
         }
+    }
+
+    /// vCPU-hours and GB-hours of the tasks it keeps running (its scaling's alarms are priced by
+    /// the scaling child).
+    fn costs(&self) -> Vec<CostItem> {
+        fargate_costs(self.size, self.arch, &self.strategy, u32::from(self.tasks))
     }
 
     fn depend_on_policies(&mut self) {

@@ -2,12 +2,13 @@
 //! for secrets made here or elsewhere.
 
 use rcdk_core::kind::{FunctionArn, KmsKeyArn, SecretArn};
-use rcdk_core::{RemovalPolicy, Resource, Scanner, Val};
+use rcdk_core::{CostItem, RemovalPolicy, Resource, Scanner, Val};
 use rcdk_macros::Construct;
 
 use crate::cfn::secretsmanager as cfn;
 use crate::error::ConstructError;
 use crate::iam::{grant_all, Grant, Grantee, Statement};
+use crate::pricing;
 
 /// checkov: "secret encrypted by a customer-managed KMS key", met only with
 /// [`Secret::encryption_key`].
@@ -59,7 +60,7 @@ fn generated_value() -> cfn::secret::GenerateSecretString {
 /// shell quoting). Encrypted with the AWS managed key `aws/secretsmanager` unless
 /// [`Secret::encryption_key`] names a customer-managed one. Retained when removed from the stack.
 #[derive(Debug, Clone, Construct)]
-#[construct(type_name = "storage::Secret")]
+#[construct(type_name = "storage::Secret", costs = "Secret::costs")]
 pub struct Secret {
     resource: cfn::Secret,
     rotation: Option<cfn::RotationSchedule>,
@@ -74,6 +75,11 @@ impl Default for Secret {
 }
 
 impl Secret {
+    /// One secret a month (its customer-managed key, if any, is priced where it is made).
+    fn costs(&self) -> Vec<CostItem> {
+        vec![pricing::secrets(1)]
+    }
+
     /// A secret with a generated string value.
     pub fn generated() -> Secret {
         let resource = cfn::Secret::new()

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
 pub use deployer::{DeployError, Deployer};
+pub use report::{cost_lines, USAGE_NOT_COUNTED};
 
 use crate::app::App;
 use crate::synth::{Format, SynthOptions};

@@ -8,11 +8,12 @@ mod order;
 mod render;
 mod template;
 mod tree;
+mod unpriced;
 mod validate;
 mod write;
 mod yaml;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 
@@ -417,14 +418,17 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
     let walk = tree::walk(&stacks).map_err(SynthErrors)?;
     let mut annotations = reports;
     let mut costs = Vec::new();
+    let mut priced = HashSet::new();
     for rec in &walk.nodes {
         for a in rec.construct.annotations() {
             annotations.push((rec.path_string(), a));
         }
         for c in rec.construct.costs() {
+            priced.insert(rec.path_string());
             costs.push((rec.path_string(), c));
         }
     }
+    costs.extend(unpriced::unpriced_resources(&walk.nodes, &priced));
     for (path, a) in &annotations {
         if a.level == Level::Error || (options.strict && a.level == Level::Warning) {
             errors.push(SynthError::new(path, a.message.clone()));

@@ -21,11 +21,7 @@ impl Gateway {
 }
 
 fn gateway_costs(g: &Gateway) -> Vec<CostItem> {
-    vec![CostItem {
-        item: "NAT gateway".into(),
-        count: g.zones,
-        usd_per_month_each: 32.85,
-    }]
+    vec![CostItem::monthly("NAT gateway", g.zones, 32.85)]
 }
 
 fn app(zones: u32) -> App {
