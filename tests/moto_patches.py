@@ -3,9 +3,17 @@ filled in, so that the examples' templates are deployed unchanged (they stay wha
 CloudFormation gets). Run as `python moto_patches.py -H 127.0.0.1 -p 0`, like moto_server.
 
 Each patch names the moto failure it works around; tests/tests/deploy_examples.rs lists them.
+
+A patch that stands something made up in for what moto lacks (a placeholder resource, a
+made-up attribute value) records it: on stderr, and as one JSON object a line in the file
+named by the environment variable RCDK_MOTO_SUBSTITUTIONS, which the test reads to assert the
+exact set, so a new gap cannot pass unnoticed.
 """
 
+import json
+import os
 import sys
+import threading
 
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.elastic_ip_addresses import ElasticAddress
@@ -16,6 +24,32 @@ from moto.ec2.models.subnets import SubnetRouteTableAssociation
 from moto.ec2.models.vpcs import VPCEndPoint
 from moto.ec2.models.vpn_gateway import VPCGatewayAttachment
 from moto.ssm.models import Parameter
+
+
+# The substitution record. The file is created (empty) at startup, so a reader can tell a
+# script that records from one that does not. Requests are served on several threads.
+_SUBSTITUTIONS = os.environ.get("RCDK_MOTO_SUBSTITUTIONS")
+_substitutions_lock = threading.Lock()
+_substituted = set()
+if _SUBSTITUTIONS:
+    open(_SUBSTITUTIONS, "w").close()
+
+
+def _record(kind, stack, logical_id, resource_type, attribute=None, why=""):
+    """Logs and records one substitution, once per stack, resource and attribute."""
+    key = (kind, stack, logical_id, resource_type, attribute)
+    with _substitutions_lock:
+        if key in _substituted:
+            return
+        _substituted.add(key)
+        what = resource_type if attribute is None else f"{resource_type} attribute {attribute}"
+        print(f"moto_patches: {kind} for {what} {logical_id} in {stack} ({why})", file=sys.stderr, flush=True)
+        if _SUBSTITUTIONS:
+            entry = {"kind": kind, "stack": stack, "logical_id": logical_id, "type": resource_type}
+            if attribute is not None:
+                entry["attribute"] = attribute
+            with open(_SUBSTITUTIONS, "a") as out:
+                out.write(json.dumps(entry) + "\n")
 
 
 # Gap 1: AWS::SSM::Parameter. CloudFormation's `Tags` is a map of string to string; moto expects
@@ -107,12 +141,9 @@ ElasticAddress.delete = _address_delete
 # Application Auto Scaling, ...). moto skips them, so any `Fn::GetAtt` on one fails the whole
 # stack ("ValidationError: Template error: instance of Fn::GetAtt references undefined resource
 # Cache7DA9DE73") and a `Ref` to one resolves to null. They become inert placeholders with an
-# ARN-shaped physical id and made-up attribute values; each one is logged on stderr. The
-# app-baseline example adds four such types: AWS::Budgets::Budget (moto has no Budgets in
-# CloudFormation at all), AWS::IAM::OIDCProvider (the CI role's trust `Ref`s it),
-# AWS::AutoScaling::ScalingPolicy (target tracking on the group) and AWS::SNS::TopicPolicy
-# (the budget waits for it with DependsOn), besides security-group egress rules and role
-# policies, which other examples have too.
+# ARN-shaped physical id and made-up attribute values; each one is recorded (kind
+# "placeholder"), and the deploy test holds the exact set each example may need, each type with
+# the reason moto lacks it.
 import moto.cloudformation.parsing as _parsing
 
 _parse_and_create_resource = _parsing.parse_and_create_resource
@@ -152,10 +183,12 @@ def _parse_and_create_resource_patched(logical_id, resource_json, resources_map,
     resource_type = resource_json["Type"]
     if _parsing.resource_class_from_type(resource_type):
         return None
-    print(
-        f"moto_patches: placeholder for {resource_type} {logical_id} (no moto CloudFormation support)",
-        file=sys.stderr,
-        flush=True,
+    _record(
+        "placeholder",
+        resources_map["AWS::StackName"],
+        logical_id,
+        resource_type,
+        why="no moto CloudFormation support",
     )
     return UnsupportedPlaceholder(logical_id, resource_type, account_id, region_name)
 
@@ -166,11 +199,10 @@ _parsing.parse_and_create_resource = _parse_and_create_resource_patched
 # Gap 4: attributes moto's models do not implement, e.g. `Fn::GetAtt` of an RDS instance's
 # `MasterUserSecret.SecretArn` ("ValidationError: Template error: resource Database7566288B
 # does not support attribute type MasterUserSecret.SecretArn in Fn::GetAtt"). They get
-# made-up values like the placeholders' ones; each one is logged on stderr.
+# made-up values like the placeholders' ones; each one is recorded (kind "attribute").
 from moto.cloudformation.exceptions import ValidationError as _ValidationError
 
 _clean_json = _parsing.clean_json
-_reported = set()
 
 
 def _clean_json_patched(resource_json, resources_map):
@@ -183,14 +215,16 @@ def _clean_json_patched(resource_json, resources_map):
         if "does not support attribute type" not in str(getattr(error, "message", error)):
             raise
     logical_id, attribute = get_att
-    if (logical_id, attribute) not in _reported:
-        _reported.add((logical_id, attribute))
-        print(
-            f"moto_patches: made-up value for Fn::GetAtt {logical_id}.{attribute} (not implemented by moto)",
-            file=sys.stderr,
-            flush=True,
-        )
     resource = resources_map[logical_id]
+    resource_type = resources_map._resource_json_map.get(logical_id, {}).get("Type")
+    _record(
+        "attribute",
+        resources_map["AWS::StackName"],
+        logical_id,
+        resource_type or getattr(resource, "cf_resource_type", "unknown"),
+        attribute=attribute,
+        why="Fn::GetAtt not implemented by moto, made-up value",
+    )
     physical_id = getattr(resource, "physical_resource_id", logical_id)
     if attribute == "Arn" or attribute.endswith("Arn"):
         return f"arn:aws:moto:us-east-1:123456789012:{physical_id}/{attribute}"
@@ -203,7 +237,8 @@ _parsing.clean_json = _clean_json_patched
 # before resolving anything ("Template error: resource DBInstance does not support attribute
 # type MasterUserSecret.SecretArn in Fn::GetAtt"), and crashes with an AttributeError when
 # the type is one it does not implement. cfn-lint checks these attributes against the real
-# schemas already, so the check is skipped.
+# schemas already, so the check is skipped; the values themselves are resolved through
+# `clean_json` above, which records each made-up one.
 _parsing.ResourceMap.validate_outputs = lambda self: None
 
 
@@ -229,7 +264,6 @@ def _get_stack_from_s3_url_patched(template_url, account_id, partition):
 _cfn_utils.get_stack_from_s3_url = _get_stack_from_s3_url_patched
 _cfn_models.get_stack_from_s3_url = _get_stack_from_s3_url_patched
 _cfn_responses.get_stack_from_s3_url = _get_stack_from_s3_url_patched
-
 
 
 # Gap 6: AWS::ECR::Repository without `RepositoryName`. CloudFormation generates a lower-case

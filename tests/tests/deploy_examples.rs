@@ -15,13 +15,17 @@
 //!   IPs behind, so the VPC's deletion fails: "DependencyViolation: The vpc vpc-... has
 //!   dependencies and cannot be deleted."
 //! - Types moto's CloudFormation does not implement (ElastiCache, Secrets Manager,
-//!   `IAM::RolePolicy`, `S3::BucketPolicy`, Application Auto Scaling, `Budgets::Budget`,
-//!   `IAM::OIDCProvider`, `AutoScaling::ScalingPolicy`, `SNS::TopicPolicy`, ...) are skipped, and a
+//!   `IAM::RolePolicy`, `S3::BucketPolicy`, Application Auto Scaling, ...) are skipped, and a
 //!   `Fn::GetAtt` on one fails the stack ("Template error: instance of Fn::GetAtt references
-//!   undefined resource ..."): they become inert placeholders, logged by the server.
+//!   undefined resource ..."): they become inert placeholders.
 //! - Attributes moto does not implement, such as an RDS instance's
 //!   `MasterUserSecret.SecretArn` ("resource DBInstance does not support attribute type ...
 //!   in Fn::GetAtt"), get made-up values.
+//!
+//!   The script records each placeholder and each made-up attribute, and the test asserts the
+//!   exact set per example, with counts ([`EXPECTED_SUBSTITUTIONS`], each entry with the reason
+//!   moto lacks it in [`WHY_MOTO_LACKS`]) and prints it: a new gap fails the test by name, and
+//!   so does an expected one that no longer occurs.
 //! - Templates over 51,200 bytes go through the staging bucket; moto resolves a path-style
 //!   TemplateURL to its own S3 only when the URL contains "localhost", not 127.0.0.1.
 //! - An ECR repository without `RepositoryName` gets moto's generated name with the logical
@@ -30,16 +34,205 @@
 
 mod common;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use rcdk_testkit::moto::MotoServer;
+use rcdk_testkit::moto::{MotoServer, Substitution, SubstitutionKind};
 use rcdk_testkit::registry::Registry;
 use sha2::Digest;
 
 const REGION: &str = "us-east-1";
+
+/// The stack `cargo rcdk bootstrap` deploys, the same for every example.
+const BOOTSTRAP_STACK: &str = "CDKToolkit";
+
+/// Why moto lacks each thing the patch script substitutes: a resource type it stands an inert
+/// placeholder in for, or (`TYPE.ATTRIBUTE`) an `Fn::GetAtt` attribute it makes a value up for.
+const WHY_MOTO_LACKS: &[(&str, &str)] = &[
+    (
+        "AWS::AutoScaling::ScalingPolicy",
+        "moto's CloudFormation has Auto Scaling groups, launch configurations and scheduled actions, not scaling policies",
+    ),
+    (
+        "AWS::Budgets::Budget",
+        "moto has no Budgets in CloudFormation at all",
+    ),
+    (
+        "AWS::EC2::NetworkAcl",
+        "moto's EC2 has network ACLs in its API only, with no CloudFormation model",
+    ),
+    (
+        "AWS::EC2::NetworkAclEntry",
+        "moto's EC2 has network ACL entries in its API only, with no CloudFormation model",
+    ),
+    (
+        "AWS::EC2::SecurityGroupEgress",
+        "moto's CloudFormation has standalone ingress rules, not egress rules",
+    ),
+    (
+        "AWS::EC2::SubnetNetworkAclAssociation",
+        "moto's EC2 associates network ACLs in its API only, with no CloudFormation model",
+    ),
+    (
+        "AWS::ElastiCache::ReplicationGroup",
+        "moto's ElastiCache has no CloudFormation models",
+    ),
+    (
+        "AWS::ElastiCache::SubnetGroup",
+        "moto's ElastiCache has no CloudFormation models",
+    ),
+    (
+        "AWS::IAM::OIDCProvider",
+        "moto's IAM has OIDC providers in its API only, with no CloudFormation model",
+    ),
+    (
+        "AWS::IAM::RolePolicy",
+        "moto's CloudFormation has IAM::Policy and IAM::ManagedPolicy, not the inline RolePolicy resource",
+    ),
+    (
+        "AWS::S3::BucketPolicy",
+        "moto's CloudFormation models S3 buckets only; bucket policies exist in its S3 API alone",
+    ),
+    (
+        "AWS::SNS::TopicPolicy",
+        "moto's CloudFormation models SNS topics only, not their policies",
+    ),
+    (
+        "AWS::SecretsManager::Secret",
+        "moto's Secrets Manager has no CloudFormation model",
+    ),
+];
+
+/// The substitutions the bootstrap stack needs, with how many resources of each.
+const BOOTSTRAP_SUBSTITUTIONS: &[(&str, usize)] = &[("AWS::S3::BucketPolicy", 1)];
+
+/// Per example, the substitutions its own stacks need, with how many resources of each. An
+/// example not listed needs none.
+const EXPECTED_SUBSTITUTIONS: &[(&str, &[(&str, usize)])] = &[
+    (
+        "app-baseline",
+        &[
+            ("AWS::AutoScaling::ScalingPolicy", 1),
+            ("AWS::Budgets::Budget", 1),
+            ("AWS::EC2::SecurityGroupEgress", 5),
+            ("AWS::IAM::OIDCProvider", 1),
+            ("AWS::IAM::RolePolicy", 3),
+            ("AWS::S3::BucketPolicy", 3),
+            ("AWS::SNS::TopicPolicy", 1),
+        ],
+    ),
+    ("ecs-foundation", &[("AWS::IAM::RolePolicy", 3)]),
+    (
+        "microservices",
+        &[
+            ("AWS::EC2::NetworkAcl", 1),
+            ("AWS::EC2::NetworkAclEntry", 11),
+            ("AWS::EC2::SecurityGroupEgress", 8),
+            ("AWS::EC2::SubnetNetworkAclAssociation", 2),
+            ("AWS::ElastiCache::ReplicationGroup", 1),
+            ("AWS::ElastiCache::SubnetGroup", 1),
+            ("AWS::IAM::RolePolicy", 3),
+            ("AWS::S3::BucketPolicy", 2),
+            ("AWS::SecretsManager::Secret", 3),
+        ],
+    ),
+    (
+        "nightly-job",
+        &[("AWS::IAM::RolePolicy", 1), ("AWS::S3::BucketPolicy", 1)],
+    ),
+    (
+        "smartinvoice",
+        &[
+            ("AWS::EC2::SecurityGroupEgress", 7),
+            ("AWS::IAM::RolePolicy", 3),
+            ("AWS::S3::BucketPolicy", 1),
+        ],
+    ),
+];
+
+/// Substituted resources per [`Substitution::what`], each resource once however often moto
+/// resolved it.
+fn count_substitutions(subs: &[&Substitution]) -> BTreeMap<String, usize> {
+    let unique: BTreeSet<&Substitution> = subs.iter().copied().collect();
+    let mut counts = BTreeMap::new();
+    for sub in unique {
+        *counts.entry(sub.what()).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// The substitutions of one scope against `expected`: every difference, naming the thing and
+/// its resources (`stack/logical id`).
+fn compare_substitutions(
+    scope: &str,
+    subs: &[&Substitution],
+    expected: &[(&str, usize)],
+) -> Vec<String> {
+    let resources = |what: &str| -> BTreeSet<String> {
+        subs.iter()
+            .filter(|s| s.what() == what)
+            .map(|s| format!("{}/{}", s.stack, s.logical_id))
+            .collect()
+    };
+    let counts = count_substitutions(subs);
+    let mut problems = Vec::new();
+    for (what, count) in &counts {
+        match expected.iter().find(|(w, _)| w == what) {
+            None => problems.push(format!(
+                "{scope}: {what} substituted for {count} resource(s) {:?} but not expected; \
+                 if moto lacks it, list it with the reason",
+                resources(what)
+            )),
+            Some((_, n)) if n != count => problems.push(format!(
+                "{scope}: {what} substituted for {count} resource(s) {:?}, expected {n}",
+                resources(what)
+            )),
+            Some(_) => {}
+        }
+    }
+    for (what, n) in expected {
+        if !counts.contains_key(*what) {
+            problems.push(format!(
+                "{scope}: {what} expected for {n} resource(s) but not substituted; \
+                 remove it from the list"
+            ));
+        }
+    }
+    problems
+}
+
+/// The substitutions moto needed for `example` match the lists exactly; returns them printed.
+fn check_substitutions(example: &str, subs: &[Substitution]) -> Result<String, String> {
+    let (bootstrap, own): (Vec<&Substitution>, Vec<&Substitution>) =
+        subs.iter().partition(|s| s.stack == BOOTSTRAP_STACK);
+    let expected = EXPECTED_SUBSTITUTIONS
+        .iter()
+        .find(|(name, _)| *name == example)
+        .map_or(&[][..], |(_, list)| *list);
+    let mut problems = compare_substitutions(
+        &format!("{example} ({BOOTSTRAP_STACK})"),
+        &bootstrap,
+        BOOTSTRAP_SUBSTITUTIONS,
+    );
+    problems.extend(compare_substitutions(example, &own, expected));
+    let of_kind = |kind: SubstitutionKind| -> Vec<&Substitution> {
+        own.iter().copied().filter(|s| s.kind == kind).collect()
+    };
+    let printed = format!(
+        "{example}: placeholders {:?}, made-up attributes {:?}; bootstrap stack {:?}",
+        count_substitutions(&of_kind(SubstitutionKind::Placeholder)),
+        count_substitutions(&of_kind(SubstitutionKind::Attribute)),
+        count_substitutions(&bootstrap)
+    );
+    if problems.is_empty() {
+        Ok(printed)
+    } else {
+        Err(format!("{}\n{printed}", problems.join("\n")))
+    }
+}
 
 /// `(stack name, status)` of every stack moto knows, deleted ones included (ListStacks).
 fn list_stacks(moto: &MotoServer) -> Result<Vec<(String, String)>, String> {
@@ -393,8 +586,9 @@ fn deploy_diff_destroy(example: &str) -> Result<String, String> {
             "{example}: after destroy moto lists {listed:?}; expected {stacks:?}, all DELETE_COMPLETE"
         ));
     }
+    let substituted = check_substitutions(example, &moto.substitutions()?)?;
     Ok(format!(
-        "{example}: {} stack(s), {functions} Lambda function(s) running an uploaded zip, {pushed} container image(s) pushed; moto ready {:.1?}, bootstrap {:.1?}, deploy {:.1?}, diff {:.1?}, destroy {:.1?}",
+        "{substituted}\n{example}: {} stack(s), {functions} Lambda function(s) running an uploaded zip, {pushed} container image(s) pushed; moto ready {:.1?}, bootstrap {:.1?}, deploy {:.1?}, diff {:.1?}, destroy {:.1?}",
         stacks.len(),
         ready,
         bootstrap,
@@ -402,6 +596,84 @@ fn deploy_diff_destroy(example: &str) -> Result<String, String> {
         diff,
         destroy.elapsed()
     ))
+}
+
+/// The substitution lists name existing examples, give a reason for everything they expect, and
+/// hold no reason nothing expects.
+#[test]
+fn substitution_lists_are_consistent() {
+    let names = common::example_names();
+    let mut expected: BTreeSet<&str> = BOOTSTRAP_SUBSTITUTIONS.iter().map(|(w, _)| *w).collect();
+    let mut examples = BTreeSet::new();
+    for (example, list) in EXPECTED_SUBSTITUTIONS {
+        assert!(
+            names.iter().any(|n| n == example),
+            "substitutions listed for {example}, which is no example of {names:?}"
+        );
+        assert!(examples.insert(*example), "{example} is listed twice");
+        assert!(!list.is_empty(), "{example} is listed with no substitution");
+        let mut seen = BTreeSet::new();
+        for (what, count) in *list {
+            assert!(seen.insert(*what), "{example} lists {what} twice");
+            assert!(*count > 0, "{example} expects {what} for no resource");
+            expected.insert(what);
+        }
+    }
+    let reasons: BTreeSet<&str> = WHY_MOTO_LACKS.iter().map(|(w, _)| *w).collect();
+    assert_eq!(
+        reasons.len(),
+        WHY_MOTO_LACKS.len(),
+        "a reason is given twice"
+    );
+    let unexplained: Vec<_> = expected.difference(&reasons).collect();
+    assert!(
+        unexplained.is_empty(),
+        "expected with no reason: {unexplained:?}"
+    );
+    let unused: Vec<_> = reasons.difference(&expected).collect();
+    assert!(unused.is_empty(), "reasons nothing expects: {unused:?}");
+}
+
+/// A substitution nobody expects, an expected one that did not happen and a wrong count each
+/// fail by name; a resource resolved twice counts once.
+#[test]
+fn substitution_differences_are_named() {
+    let sub = |stack: &str, logical_id: &str, resource_type: &str| Substitution {
+        kind: SubstitutionKind::Placeholder,
+        stack: stack.to_string(),
+        logical_id: logical_id.to_string(),
+        resource_type: resource_type.to_string(),
+        attribute: None,
+    };
+    let subs = [
+        sub("App", "PolicyA", "AWS::IAM::RolePolicy"),
+        sub("App", "PolicyA", "AWS::IAM::RolePolicy"),
+        sub("App", "PolicyB", "AWS::IAM::RolePolicy"),
+        sub("App", "Egress", "AWS::EC2::SecurityGroupEgress"),
+    ];
+    let subs: Vec<&Substitution> = subs.iter().collect();
+    assert_eq!(
+        compare_substitutions(
+            "app",
+            &subs,
+            &[
+                ("AWS::IAM::RolePolicy", 2),
+                ("AWS::EC2::SecurityGroupEgress", 1)
+            ]
+        ),
+        Vec::<String>::new()
+    );
+    let problems = compare_substitutions(
+        "app",
+        &subs,
+        &[("AWS::IAM::RolePolicy", 3), ("AWS::SNS::TopicPolicy", 1)],
+    );
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert!(problems[0].contains("AWS::EC2::SecurityGroupEgress substituted for 1 resource(s) {\"App/Egress\"} but not expected"));
+    assert!(problems[1].contains("AWS::IAM::RolePolicy substituted for 2 resource(s)"));
+    assert!(problems[1].contains("expected 3"));
+    assert!(problems[2]
+        .contains("AWS::SNS::TopicPolicy expected for 1 resource(s) but not substituted"));
 }
 
 #[test]
