@@ -603,6 +603,9 @@ impl AutoScalingGroup {
                 count,
             ),
         ];
+        if self.launch_template.has_detailed_monitoring() {
+            costs.push(pricing::detailed_monitoring(count));
+        }
         if self.cpu_scaling.is_some() {
             costs.push(pricing::target_tracking_alarms(1));
         }

@@ -259,6 +259,7 @@ impl LaunchTemplateBuilder {
             name: self.name,
             instance_type: self.instance_type,
             root_volume: root,
+            detailed_monitoring: self.detailed_monitoring,
         })
     }
 }
@@ -292,6 +293,8 @@ pub struct LaunchTemplate {
     instance_type: InstanceType,
     #[construct(skip)]
     root_volume: Gp3Volume,
+    #[construct(skip)]
+    detailed_monitoring: bool,
 }
 
 impl LaunchTemplate {
@@ -351,6 +354,11 @@ impl LaunchTemplate {
     /// The root volume.
     pub fn root_volume(&self) -> &Gp3Volume {
         &self.root_volume
+    }
+
+    /// Whether the instances report metrics every minute (a charge per instance).
+    pub fn has_detailed_monitoring(&self) -> bool {
+        self.detailed_monitoring
     }
 
     /// The instance role.

@@ -492,11 +492,15 @@ impl PostgresDatabase {
     /// RDS manages is a Secrets Manager secret, billed like any other.
     fn costs(&self) -> Vec<CostItem> {
         let instances = if self.multi_az { 2 } else { 1 };
-        vec![
+        let mut costs = vec![
             pricing::rds_postgres_instances(&self.instance_class, instances),
             pricing::rds_gp3_storage(u32::from(self.storage_gib), instances),
             pricing::secrets(1),
-        ]
+        ];
+        if self.key.is_some() {
+            costs.push(pricing::kms_keys(1));
+        }
+        costs
     }
 
     /// The instance resource.

@@ -1,5 +1,5 @@
-//! Charges of secrets, keys and alarms: Secrets Manager secrets, KMS customer-managed keys and
-//! CloudWatch alarms. Prices of us-east-1, recorded on 2026-12-02.
+//! Charges of secrets, keys and monitoring: Secrets Manager secrets, KMS customer-managed keys,
+//! CloudWatch alarms and EC2 detailed monitoring. Prices of us-east-1, recorded on 2026-12-02.
 
 use rcdk_core::CostItem;
 
@@ -15,6 +15,11 @@ pub const KMS_KEY_USD_PER_MONTH: f64 = 1.0;
 /// (<https://aws.amazon.com/cloudwatch/pricing/>).
 pub const ALARM_USD_PER_MONTH: f64 = 0.10;
 
+/// EC2 detailed monitoring, per instance per month: seven metrics at one-minute resolution, each
+/// billed as a custom metric at 0.30 USD a month (<https://aws.amazon.com/cloudwatch/pricing/>,
+/// whose example prices it the same way).
+pub const DETAILED_MONITORING_USD_PER_INSTANCE_MONTH: f64 = 2.10;
+
 /// CloudWatch alarms a target-tracking scaling policy creates and keeps: one to scale out and
 /// one to scale in, billed as standard alarms.
 pub const ALARMS_PER_TARGET_TRACKING_POLICY: u32 = 2;
@@ -27,6 +32,15 @@ pub fn secrets(count: u32) -> CostItem {
 /// `count` KMS customer-managed keys, for constructs that create them.
 pub fn kms_keys(count: u32) -> CostItem {
     CostItem::monthly("KMS customer-managed key", count, KMS_KEY_USD_PER_MONTH)
+}
+
+/// Detailed monitoring of `count` EC2 instances.
+pub fn detailed_monitoring(count: u32) -> CostItem {
+    CostItem::monthly(
+        "EC2 detailed monitoring (per instance)",
+        count,
+        DETAILED_MONITORING_USD_PER_INSTANCE_MONTH,
+    )
 }
 
 /// `count` CloudWatch alarms the app defines.
