@@ -281,23 +281,29 @@ fn redis_authenticates_with_a_generated_token_never_in_the_template() {
 fn access_logs_go_to_a_log_bucket_that_admits_s3_logging_only() {
     let assembly = assembly();
     let storage = stack(&assembly, "Storage");
-    let (logs_id, logs) = at(storage, "AccessLogs/Resource");
+    let (logs_id, logs) = at(storage, "Storage/AccessLogs/Resource");
     let (_, logged) = at(storage, "Logged/Resource");
     let (_, plain) = at(storage, "Plain/Resource");
+    let (own_logs_id, _) = at(storage, "Plain/AccessLogs/Resource");
     assert_eq!(
         logged["Properties"]["LoggingConfiguration"],
         json!({"DestinationBucketName": {"Ref": logs_id}, "LogFilePrefix": "photos/"})
     );
     assert!(skipped(&logged).is_empty(), "{logged}");
-    assert_eq!(skipped(&plain), ["CKV_AWS_18"]);
+    // A bucket logs into a log bucket of its own unless given one.
+    assert_eq!(
+        plain["Properties"]["LoggingConfiguration"],
+        json!({"DestinationBucketName": {"Ref": own_logs_id}})
+    );
+    assert!(skipped(&plain).is_empty(), "{plain}");
     assert_eq!(skipped(&logs), ["CKV_AWS_18"]);
     assert!(logs["Metadata"]["checkov"]["skip"][0]["comment"]
         .as_str()
         .unwrap()
-        .contains("access-log bucket"));
+        .contains("receives server access logs"));
     assert!(logs["Properties"].get("LoggingConfiguration").is_none());
 
-    let (_, policy) = at(storage, "AccessLogs/Policy");
+    let (_, policy) = at(storage, "Storage/AccessLogs/Policy");
     let statements = policy["Properties"]["PolicyDocument"]["Statement"]
         .as_array()
         .unwrap()

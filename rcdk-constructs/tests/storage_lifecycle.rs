@@ -6,7 +6,9 @@
 //! after reviewing a deliberate change.
 
 use rcdk_constructs::error::ConstructError;
-use rcdk_constructs::storage::{Bucket, LifecycleRule, StorageClass};
+use rcdk_constructs::storage::{
+    Bucket, LifecycleRule, StorageClass, DEFAULT_ABORT_MULTIPART_RULE, DEFAULT_NONCURRENT_RULE,
+};
 use rcdk_core::{App, Assembly, Stack};
 use serde_json::{json, Value};
 
@@ -56,8 +58,17 @@ fn bucket_properties(assembly: &Assembly) -> Value {
 #[test]
 fn rules_are_written_as_given() {
     let p = bucket_properties(&assembly());
+    let rules = p["LifecycleConfiguration"]["Rules"].as_array().unwrap();
+    // The default rules come first, then the given ones.
     assert_eq!(
-        p["LifecycleConfiguration"]["Rules"],
+        rules[..2]
+            .iter()
+            .map(|r| r["Id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        [DEFAULT_ABORT_MULTIPART_RULE, DEFAULT_NONCURRENT_RULE]
+    );
+    assert_eq!(
+        json!(rules[2..]),
         json!([
             {
                 "Status": "Enabled",

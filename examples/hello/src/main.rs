@@ -18,9 +18,19 @@ fn main() -> ExitCode {
                            checkov only recognises a KMS key, which would add a key and KMS \
                            permissions for every producer and consumer.";
 
+    // Any queue of the account may use it as its dead-letter queue (SQS's default, explicit):
+    // naming the jobs queue instead would make each queue wait for the other.
     let dead_letters = RawResource::new("AWS::SQS::Queue")
         .prop("MessageRetentionPeriod", 1_209_600)
         .prop("SqsManagedSseEnabled", true)
+        .prop(
+            "RedriveAllowPolicy",
+            Value::Map(
+                [("redrivePermission".to_string(), Value::from("allowAll"))]
+                    .into_iter()
+                    .collect(),
+            ),
+        )
         .skip_check("CKV_AWS_27", SQS_SSE);
     let jobs = RawResource::new("AWS::SQS::Queue")
         .prop("SqsManagedSseEnabled", true)
@@ -43,6 +53,69 @@ fn main() -> ExitCode {
         .prop(
             "MessageRetentionPeriod",
             is_prod.select::<i64>(1_209_600, 345_600),
+        );
+    // Both queues refuse requests without TLS.
+    let tls_only = RawResource::new("AWS::SQS::QueuePolicy")
+        .prop(
+            "Queues",
+            Value::List(vec![
+                dead_letters.ref_::<String>().into(),
+                jobs.ref_::<String>().into(),
+            ]),
+        )
+        .prop(
+            "PolicyDocument",
+            Value::Map(
+                [
+                    ("Version".to_string(), Value::from("2012-10-17")),
+                    (
+                        "Statement".to_string(),
+                        Value::List(vec![Value::Map(
+                            [
+                                ("Effect".to_string(), Value::from("Deny")),
+                                (
+                                    "Principal".to_string(),
+                                    Value::Map(
+                                        [("AWS".to_string(), Value::from("*"))]
+                                            .into_iter()
+                                            .collect(),
+                                    ),
+                                ),
+                                ("Action".to_string(), Value::from("sqs:*")),
+                                (
+                                    "Resource".to_string(),
+                                    Value::List(vec![
+                                        dead_letters.get_att::<String>("Arn").into(),
+                                        jobs.get_att::<String>("Arn").into(),
+                                    ]),
+                                ),
+                                (
+                                    "Condition".to_string(),
+                                    Value::Map(
+                                        [(
+                                            "Bool".to_string(),
+                                            Value::Map(
+                                                [(
+                                                    "aws:SecureTransport".to_string(),
+                                                    Value::from("false"),
+                                                )]
+                                                .into_iter()
+                                                .collect(),
+                                            ),
+                                        )]
+                                        .into_iter()
+                                        .collect(),
+                                    ),
+                                ),
+                            ]
+                            .into_iter()
+                            .collect(),
+                        )]),
+                    ),
+                ]
+                .into_iter()
+                .collect(),
+            ),
         );
     let url_parameter = RawResource::new("AWS::SSM::Parameter")
         .prop(
@@ -72,6 +145,7 @@ fn main() -> ExitCode {
         .with("IsProd", is_prod)
         .with("DeadLetters", dead_letters)
         .with("Jobs", jobs)
+        .with("JobsTlsOnly", tls_only)
         .with("JobsUrl", url_parameter)
         .with("Outputs", outputs);
     let mut app = App::new();

@@ -356,8 +356,8 @@ impl<P: Placement> FunctionBuilder<P> {
     }
 
     /// Sends events of failed asynchronous invocations (schedules, S3 notifications, ...) to
-    /// a dead-letter queue of its own (child `DeadLetterQueue`, encrypted; the role may send
-    /// to it).
+    /// a dead-letter queue of its own (child `DeadLetterQueue`, a [`Queue::for_dead_letters`]:
+    /// encrypted, 14 days retention; the role may send to it).
     pub fn dead_letter_queue(mut self) -> Self {
         self.dead_letter_queue = true;
         self
@@ -504,7 +504,7 @@ impl<P: Placement> FunctionBuilder<P> {
             .checked()?;
             role.grant(eni);
         }
-        let dead_letters = self.dead_letter_queue.then(Queue::new);
+        let dead_letters = self.dead_letter_queue.then(Queue::for_dead_letters);
         if let Some(queue) = &dead_letters {
             queue.grant_send(&mut role);
         }

@@ -13,6 +13,35 @@ pub const MAX_LIFECYCLE_RULES: usize = 1_000;
 /// and the days it must stay there before moving on.
 pub const INFREQUENT_ACCESS_MIN_DAYS: u32 = 30;
 
+/// Id of the default rule that aborts incomplete multipart uploads (see
+/// [`Bucket::no_default_lifecycle_rules`](super::Bucket::no_default_lifecycle_rules)).
+pub const DEFAULT_ABORT_MULTIPART_RULE: &str = "AbortIncompleteMultipartUploads";
+
+/// Days after which the default rule aborts a multipart upload still incomplete: its parts are
+/// billed until then, and an upload that has not finished in a week has been abandoned.
+pub const ABORT_INCOMPLETE_MULTIPART_DAYS: u32 = 7;
+
+/// Id of the default rule that deletes noncurrent versions, on versioned buckets.
+pub const DEFAULT_NONCURRENT_RULE: &str = "ExpireNoncurrentVersions";
+
+/// Days after becoming noncurrent (overwritten or deleted) that the default rule deletes a
+/// version: a quarter to notice and undo a mistake, without paying for every old version
+/// forever.
+pub const NONCURRENT_VERSION_DAYS: u32 = 90;
+
+/// The rules every bucket has unless turned off: abort incomplete multipart uploads and, on a
+/// versioned bucket, delete noncurrent versions.
+pub(crate) fn default_rules(versioned: bool) -> Vec<LifecycleRule> {
+    let mut rules = vec![LifecycleRule::new(DEFAULT_ABORT_MULTIPART_RULE)
+        .abort_incomplete_multipart_uploads(ABORT_INCOMPLETE_MULTIPART_DAYS)];
+    if versioned {
+        rules.push(
+            LifecycleRule::new(DEFAULT_NONCURRENT_RULE).expire_noncurrent(NONCURRENT_VERSION_DAYS),
+        );
+    }
+    rules
+}
+
 /// A storage class objects can move to, in the order S3 allows transitions ("waterfall"): a
 /// rule moves objects down this list only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

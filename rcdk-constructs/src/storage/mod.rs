@@ -32,9 +32,13 @@ mod sqs;
 mod ssm;
 
 pub use dynamodb::{AttributeType, ITable, ImportedTable, KeyAttribute, Table};
-pub use lifecycle::{LifecycleRule, StorageClass, INFREQUENT_ACCESS_MIN_DAYS, MAX_LIFECYCLE_RULES};
+pub use lifecycle::{
+    LifecycleRule, StorageClass, ABORT_INCOMPLETE_MULTIPART_DAYS, DEFAULT_ABORT_MULTIPART_RULE,
+    DEFAULT_NONCURRENT_RULE, INFREQUENT_ACCESS_MIN_DAYS, MAX_LIFECYCLE_RULES,
+    NONCURRENT_VERSION_DAYS,
+};
 pub use logs::{ILogGroup, ImportedLogGroup, LogGroup, LogRetention, RETENTION_DAYS};
-pub use s3::{Bucket, IBucket, ImportedBucket};
+pub use s3::{Bucket, IBucket, ImportedBucket, ObjectLockMode};
 pub use secrets::{ISecret, ImportedSecret, Secret, ROTATION_RULE};
 pub use sqs::{IQueue, ImportedQueue, Queue};
 pub use ssm::{IParameter, ImportedParameter, ParameterPath, SsmParameter};

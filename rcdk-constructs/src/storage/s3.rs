@@ -2,19 +2,21 @@
 //! for buckets made here or elsewhere.
 
 use rcdk_core::kind::{BucketArn, BucketName};
-use rcdk_core::{fns, NodeId, RemovalPolicy, Resource, Val};
+use rcdk_core::{fns, NodeId, RemovalPolicy, Resource, Scanner, Val};
 use rcdk_macros::Construct;
 
 use super::elb_logs::ElbLogDelivery;
-use super::lifecycle::{LifecycleRule, MAX_LIFECYCLE_RULES};
+use super::lifecycle::{default_rules, LifecycleRule, MAX_LIFECYCLE_RULES};
 use crate::cfn::s3 as cfn;
 use crate::error::ConstructError;
 use crate::iam::{
     grant_all, Action, ConditionOperator, Grant, Grantee, PolicyDocument, Principal, Statement,
 };
 use cfn::bucket::{
-    BucketEncryption, LifecycleConfiguration, LoggingConfiguration, OwnershipControls,
-    OwnershipControlsRule, OwnershipControlsRuleObjectOwnership as Ownership,
+    BucketEncryption, DefaultRetention, DefaultRetentionMode, EventBridgeConfiguration,
+    LifecycleConfiguration, LoggingConfiguration, NotificationConfiguration,
+    ObjectLockConfiguration, ObjectLockConfigurationObjectLockEnabled, ObjectLockRule,
+    OwnershipControls, OwnershipControlsRule, OwnershipControlsRuleObjectOwnership as Ownership,
     PublicAccessBlockConfiguration, ServerSideEncryptionByDefault,
     ServerSideEncryptionByDefaultSseAlgorithm as Sse, ServerSideEncryptionRule,
     VersioningConfiguration, VersioningConfigurationStatus,
@@ -68,16 +70,62 @@ pub trait IBucket {
     }
 }
 
-/// checkov: "bucket has access logging enabled", met with [`Bucket::server_access_logs`].
+/// checkov: "bucket has access logging enabled".
 const ACCESS_LOGS_CHECK: &str = "CKV_AWS_18";
+/// Guard (Control Tower): server access logging configured.
+const GUARD_LOGGING: &str = "s3_bucket_logging_enabled_check";
+/// cdk-nag: server access logs enabled.
+const NAG_LOGGING: &str = "AwsSolutions-S1";
+/// Guard: default encryption with a KMS key (`aws:kms` or `aws:kms:dsse`).
+const GUARD_KMS: &str = "s3_bucket_default_encryption_kms_check";
+/// Guard: S3 Object Lock activated.
+const GUARD_OBJECT_LOCK: &str = "s3_bucket_object_lock_enabled_check";
+/// Guard: event notifications configured.
+const GUARD_EVENTS: &str = "s3_event_notifications_enabled_check";
+/// Guard: at least one enabled lifecycle rule.
+const GUARD_LIFECYCLE: &str = "s3_lifecycle_policy_check";
+/// Guard: a versioned bucket has at least one enabled lifecycle rule.
+const GUARD_VERSION_LIFECYCLE: &str = "s3_version_lifecycle_policy_check";
 
 /// The service principal that delivers S3 server access logs.
 const S3_LOGGING_PRINCIPAL: &str = "logging.s3.amazonaws.com";
 
-/// A bucket with public access blocked, server-side encryption (SSE-S3), object ownership
-/// enforced (no ACLs), versioning on and a bucket policy denying any request without TLS.
-/// Server access logging is the opt-in [`Bucket::server_access_logs`], into a bucket made with
-/// [`Bucket::for_access_logs`]. Retained when removed from the stack.
+const NO_ACCESS_LOGS: &str = "Server access logging is turned off for this bucket \
+                              (Bucket::no_access_logs); CloudTrail data events can record its \
+                              object-level requests instead.";
+const ACCESS_LOG_BUCKET_LOGS: &str = "This bucket receives server access logs: logging its own \
+                                      accesses would log every log delivery, a loop.";
+const ACCESS_LOG_BUCKET_SSE: &str = "This bucket receives S3 server access logs, whose delivery \
+                                     supports SSE-S3 or a customer managed KMS key (1 USD a \
+                                     month) but not the AWS managed key: SSE-S3 encrypts it.";
+const ALB_LOG_BUCKET_SSE: &str = "This bucket receives load balancer access logs, and Elastic \
+                                  Load Balancing delivers them to SSE-S3 buckets only.";
+const NO_OBJECT_LOCK: &str = "Object Lock makes every object undeletable for a retention \
+                              period, which suits compliance archives, not working data: opt in \
+                              with Bucket::object_lock. Versioning keeps overwritten and deleted \
+                              objects recoverable meanwhile.";
+const NO_EVENTS: &str = "Nothing in this app consumes this bucket's object events; send them to \
+                         EventBridge with Bucket::event_bridge when something does.";
+const NO_LIFECYCLE: &str = "The default lifecycle rules are turned off \
+                            (Bucket::no_default_lifecycle_rules) and no rule was added: objects \
+                            and versions are kept until deleted.";
+
+/// How a bucket encrypts objects by default.
+#[derive(Debug, Clone, Copy)]
+enum Encryption {
+    /// SSE-KMS with the AWS managed key `aws/s3` and an S3 Bucket Key: a KMS key without a
+    /// monthly charge, and few KMS requests.
+    AwsManagedKms,
+    /// SSE-S3, for buckets that a log delivery service writes into; the reason says which.
+    S3Managed(&'static str),
+}
+
+/// A bucket with public access blocked, server-side encryption (SSE-KMS with the AWS managed
+/// key), object ownership enforced (no ACLs), versioning on, default lifecycle rules (see
+/// [`Bucket::no_default_lifecycle_rules`]), server access logs into a log bucket of its own
+/// (child `AccessLogs`, see [`Bucket::server_access_logs`] to share one and
+/// [`Bucket::no_access_logs`]) and a bucket policy denying any request without TLS. Retained
+/// when removed from the stack.
 #[derive(Debug, Clone, Construct)]
 #[construct(type_name = "storage::Bucket")]
 pub struct Bucket {
@@ -89,12 +137,17 @@ pub struct Bucket {
     /// Set by [`Bucket::for_load_balancer_logs`]: "the region has an ELB account".
     #[construct(id = "ElbAccountRegion")]
     elb_account_region: Option<rcdk_core::Condition>,
+    /// The bucket receiving this bucket's server access logs, when it has one of its own.
+    #[construct(id = "AccessLogs")]
+    access_logs: Option<Box<Bucket>>,
     #[construct(skip)]
     document: PolicyDocument,
     #[construct(skip)]
     receives_access_logs: bool,
     #[construct(skip)]
     lifecycle_rules: Vec<LifecycleRule>,
+    #[construct(skip)]
+    default_lifecycle: bool,
 }
 
 impl Default for Bucket {
@@ -104,34 +157,39 @@ impl Default for Bucket {
 }
 
 impl Bucket {
-    /// A bucket with a generated name.
+    /// A bucket with a generated name, logging its server accesses into a log bucket of its
+    /// own.
     pub fn new() -> Bucket {
-        Bucket::with_policy(
-            None,
-            "Server access logging is opt-in (Bucket::server_access_logs): it needs a second \
-             bucket for the logs; object-level requests can be recorded by CloudTrail data \
-             events instead.",
-        )
+        let mut bucket = Bucket::with_policy(None, Encryption::AwsManagedKms);
+        bucket.log_to_own_bucket();
+        bucket
     }
 
     /// A bucket to receive the server access logs of other buckets (see
     /// [`Bucket::server_access_logs`]): its policy lets the S3 logging service of this account
-    /// write objects, and it does not log its own accesses (that would log the log deliveries).
+    /// write objects, it is encrypted with SSE-S3 (log delivery does not support the AWS
+    /// managed KMS key) and it does not log its own accesses (that would log the log
+    /// deliveries).
     pub fn for_access_logs() -> Bucket {
-        let mut bucket = Bucket::with_policy(
-            Some(
-                Statement::allow([crate::action!("s3:PutObject")])
-                    .principal(Principal::Service(S3_LOGGING_PRINCIPAL.to_string()))
-                    .condition(
-                        ConditionOperator::StringEquals,
-                        "aws:SourceAccount",
-                        [fns::account_id()],
-                    ),
-            ),
-            "This is the access-log bucket: logging its own accesses would log every log \
-             delivery.",
-        );
+        // The writer is limited to this account's log deliveries (aws:SourceAccount), not to
+        // one source bucket (aws:SourceArn): a source bucket waits for this policy, so that S3
+        // accepts its logging configuration, and the policy naming the source bucket's ARN
+        // would wait for the source bucket in turn, a cycle.
+        let writer = Statement::allow([crate::action!("s3:PutObject")])
+            .principal(Principal::Service(S3_LOGGING_PRINCIPAL.to_string()))
+            .condition(
+                ConditionOperator::StringEquals,
+                "aws:SourceAccount",
+                [fns::account_id()],
+            );
+        let mut bucket =
+            Bucket::with_policy(Some(writer), Encryption::S3Managed(ACCESS_LOG_BUCKET_SSE));
         bucket.receives_access_logs = true;
+        let core = bucket.resource.core_mut();
+        core.skip_check(ACCESS_LOGS_CHECK, ACCESS_LOG_BUCKET_LOGS);
+        core.suppress(Scanner::Guard, GUARD_LOGGING, ACCESS_LOG_BUCKET_LOGS);
+        // cdk-nag counts a bucket that other buckets log into as logged.
+        core.unsuppress(Scanner::CdkNag, NAG_LOGGING);
         bucket
     }
 
@@ -139,17 +197,41 @@ impl Bucket {
     /// `AlbBuilder::access_logs`, which adds each load balancer's prefix to its policy). Its
     /// encryption is SSE-S3, the only one ELB log delivery supports. The principal allowed to
     /// write is chosen by region at deployment: the regional ELB account in regions available
-    /// before August 2022, the ELB log delivery service elsewhere.
+    /// before August 2022, the ELB log delivery service elsewhere. Its own server accesses are
+    /// logged like any bucket's.
     pub fn for_load_balancer_logs() -> Bucket {
-        let mut bucket = Bucket::with_policy(
-            None,
-            "This bucket receives load balancer access logs; log its own accesses with \
-             Bucket::server_access_logs into a Bucket::for_access_logs() bucket if needed.",
-        );
+        let mut bucket = Bucket::with_policy(None, Encryption::S3Managed(ALB_LOG_BUCKET_SSE));
         let delivery = ElbLogDelivery::new();
         bucket.elb_accounts = Some(delivery.accounts);
         bucket.elb_account_region = Some(delivery.older_region);
+        bucket.log_to_own_bucket();
         bucket
+    }
+
+    /// Sends this bucket's server access logs to a new log bucket of its own (child
+    /// `AccessLogs`).
+    fn log_to_own_bucket(&mut self) {
+        let logs = Bucket::for_access_logs();
+        self.set_log_destination(&logs, None);
+        self.access_logs = Some(Box::new(logs));
+    }
+
+    /// Points server access logging at `log_bucket` under `prefix`. The bucket waits for the log
+    /// bucket's policy, so that S3 may deliver from the first request.
+    fn set_log_destination(&mut self, log_bucket: &Bucket, prefix: Option<&str>) {
+        let mut logging =
+            LoggingConfiguration::new().destination_bucket_name(log_bucket.bucket_name());
+        if let Some(prefix) = prefix {
+            logging.set_log_file_prefix(prefix);
+        }
+        self.resource.set_logging_configuration(logging);
+        self.resource
+            .core_mut()
+            .add_dependency(log_bucket.policy.core().node());
+        let core = self.resource.core_mut();
+        core.unskip_check(ACCESS_LOGS_CHECK);
+        core.unsuppress(Scanner::Guard, GUARD_LOGGING);
+        core.unsuppress(Scanner::CdkNag, NAG_LOGGING);
     }
 
     /// Lets Elastic Load Balancing write access logs under `prefix` (empty: at the top), i.e.
@@ -200,14 +282,19 @@ impl Bucket {
     }
 
     /// The bucket, with `log_writer` (the logging service's permission, without its resource:
-    /// the bucket's objects are added here) in its policy and CKV_AWS_18 skipped for
-    /// `no_logs_reason` (until [`Bucket::server_access_logs`] turns logging on).
-    fn with_policy(log_writer: Option<Statement>, no_logs_reason: &str) -> Bucket {
-        let resource = cfn::Bucket::new()
-            .bucket_encryption(BucketEncryption::new([ServerSideEncryptionRule::new()
-                .server_side_encryption_by_default(ServerSideEncryptionByDefault::new(
-                    Sse::Aes256,
-                ))]))
+    /// the bucket's objects are added here) in its policy, encrypted as `encryption` says,
+    /// without access logging (the constructors turn it on) and with the default lifecycle
+    /// rules.
+    fn with_policy(log_writer: Option<Statement>, encryption: Encryption) -> Bucket {
+        let sse_rule = match encryption {
+            Encryption::AwsManagedKms => ServerSideEncryptionRule::new()
+                .server_side_encryption_by_default(ServerSideEncryptionByDefault::new(Sse::AwsKms))
+                .bucket_key_enabled(true),
+            Encryption::S3Managed(_) => ServerSideEncryptionRule::new()
+                .server_side_encryption_by_default(ServerSideEncryptionByDefault::new(Sse::Aes256)),
+        };
+        let mut resource = cfn::Bucket::new()
+            .bucket_encryption(BucketEncryption::new([sse_rule]))
             .public_access_block_configuration(
                 PublicAccessBlockConfiguration::new()
                     .block_public_acls(true)
@@ -222,7 +309,16 @@ impl Bucket {
                 VersioningConfigurationStatus::Enabled,
             ))
             .removal_policy(RemovalPolicy::Retain)
-            .skip_check(ACCESS_LOGS_CHECK, no_logs_reason);
+            .skip_check(ACCESS_LOGS_CHECK, NO_ACCESS_LOGS)
+            .suppress(Scanner::Guard, GUARD_LOGGING, NO_ACCESS_LOGS)
+            .suppress(Scanner::CdkNag, NAG_LOGGING, NO_ACCESS_LOGS)
+            .suppress(Scanner::Guard, GUARD_OBJECT_LOCK, NO_OBJECT_LOCK)
+            .suppress(Scanner::Guard, GUARD_EVENTS, NO_EVENTS);
+        if let Encryption::S3Managed(reason) = encryption {
+            resource
+                .core_mut()
+                .suppress(Scanner::Guard, GUARD_KMS, reason);
+        }
         let bucket_arn: Val<String> = resource.attr_arn().into();
         let mut tls_only = PolicyDocument::new();
         let _ = tls_only.add_trusted(
@@ -236,20 +332,25 @@ impl Bucket {
             let _ = tls_only.add_trusted(writer.on(objects_of(&bucket_arn)));
         }
         let policy = cfn::BucketPolicy::new(resource.ref_(), tls_only.to_json_val());
-        Bucket {
+        let mut bucket = Bucket {
             resource,
             policy,
             elb_accounts: None,
             elb_account_region: None,
+            access_logs: None,
             document: tls_only,
             receives_access_logs: false,
             lifecycle_rules: Vec::new(),
-        }
+            default_lifecycle: true,
+        };
+        bucket.write_lifecycle();
+        bucket
     }
 
     /// Logs every request to this bucket into `log_bucket` (made with
-    /// [`Bucket::for_access_logs`]) under `prefix` (e.g. `photos/`). Fails when `log_bucket`
-    /// cannot receive logs or is this bucket.
+    /// [`Bucket::for_access_logs`], which several buckets can share) under `prefix` (e.g.
+    /// `photos/`), instead of a log bucket of its own. Fails when `log_bucket` cannot receive
+    /// logs or is this bucket.
     pub fn server_access_logs(
         mut self,
         log_bucket: &Bucket,
@@ -273,13 +374,95 @@ impl Bucket {
         if prefix.len() > 1024 {
             return Err(bad("the log prefix is longer than 1024 characters"));
         }
-        self.resource.set_logging_configuration(
-            LoggingConfiguration::new()
-                .destination_bucket_name(log_bucket.bucket_name())
-                .log_file_prefix(prefix),
-        );
-        self.resource.core_mut().unskip_check(ACCESS_LOGS_CHECK);
+        self.drop_own_log_bucket();
+        self.set_log_destination(log_bucket, Some(prefix));
         Ok(self)
+    }
+
+    /// Turns server access logging off (no log bucket of its own), suppressing the findings
+    /// that ask for it with a reason naming this call. A bucket made with
+    /// [`Bucket::for_access_logs`] never logs its own accesses already.
+    pub fn no_access_logs(mut self) -> Bucket {
+        if self.receives_access_logs {
+            return self;
+        }
+        self.drop_own_log_bucket();
+        self.resource.set_logging_configuration(Val::no_value());
+        let core = self.resource.core_mut();
+        core.skip_check(ACCESS_LOGS_CHECK, NO_ACCESS_LOGS);
+        core.suppress(Scanner::Guard, GUARD_LOGGING, NO_ACCESS_LOGS);
+        core.suppress(Scanner::CdkNag, NAG_LOGGING, NO_ACCESS_LOGS);
+        self
+    }
+
+    /// The bucket receiving this bucket's server access logs when it is its own (child
+    /// `AccessLogs`), not one given to [`Bucket::server_access_logs`].
+    pub fn own_access_log_bucket(&self) -> Option<&Bucket> {
+        self.access_logs.as_deref()
+    }
+
+    /// Activates S3 Object Lock with a default retention of `days` (1 or more) in `mode`: no
+    /// object version can be deleted or overwritten before it is that old (in
+    /// [`ObjectLockMode::Compliance`], not even by the account's root user). For compliance
+    /// archives; it needs versioning, which stays on.
+    pub fn object_lock(
+        mut self,
+        mode: ObjectLockMode,
+        days: u32,
+    ) -> Result<Bucket, ConstructError> {
+        if days == 0 {
+            return Err(ConstructError::OutOfRange {
+                construct: "Bucket",
+                setting: "object_lock days",
+                value: 0,
+                allowed: "1 or more days of default retention",
+            });
+        }
+        if !self.is_versioned() {
+            return Err(ConstructError::Conflict {
+                construct: "Bucket".into(),
+                problem: "Object Lock needs versioning: keep versioned(true)".into(),
+            });
+        }
+        self.resource.set_object_lock_enabled(true);
+        self.resource.set_object_lock_configuration(
+            ObjectLockConfiguration::new()
+                .object_lock_enabled(ObjectLockConfigurationObjectLockEnabled::Enabled)
+                .rule(
+                    ObjectLockRule::new().default_retention(
+                        DefaultRetention::new()
+                            .mode(mode.to_cfn())
+                            .days(i64::from(days)),
+                    ),
+                ),
+        );
+        self.resource
+            .core_mut()
+            .unsuppress(Scanner::Guard, GUARD_OBJECT_LOCK);
+        Ok(self)
+    }
+
+    /// Sends the bucket's object events to Amazon EventBridge (the default event bus), where
+    /// rules can route them.
+    pub fn event_bridge(mut self) -> Bucket {
+        self.resource.set_notification_configuration(
+            NotificationConfiguration::new()
+                .event_bridge_configuration(EventBridgeConfiguration::new(true)),
+        );
+        self.resource
+            .core_mut()
+            .unsuppress(Scanner::Guard, GUARD_EVENTS);
+        self
+    }
+
+    /// Drops the default lifecycle rules (abort multipart uploads still incomplete after
+    /// [`ABORT_INCOMPLETE_MULTIPART_DAYS`](super::ABORT_INCOMPLETE_MULTIPART_DAYS) days; on a versioned bucket, delete versions
+    /// [`NONCURRENT_VERSION_DAYS`](super::NONCURRENT_VERSION_DAYS) days after they became noncurrent). A rule added with
+    /// [`Bucket::lifecycle_rule`] under a default rule's id replaces that rule alone.
+    pub fn no_default_lifecycle_rules(mut self) -> Bucket {
+        self.default_lifecycle = false;
+        self.write_lifecycle();
+        self
     }
 
     /// A bucket that exists already, by name (its ARN is derived in this stack's partition).
@@ -294,7 +477,7 @@ impl Bucket {
     }
 
     /// Versioning (on by default: overwritten and deleted objects stay recoverable). `false`
-    /// leaves it off, which checkov reports.
+    /// leaves it off, which checkov reports (and drops the default rule on noncurrent versions).
     pub fn versioned(mut self, on: bool) -> Bucket {
         if on {
             self.resource
@@ -304,12 +487,14 @@ impl Bucket {
         } else {
             self.resource.set_versioning_configuration(Val::no_value());
         }
+        self.write_lifecycle();
         self
     }
 
     /// Adds a lifecycle rule (see [`LifecycleRule`]), checked: a rule S3 would refuse, a
     /// second rule with the same id, noncurrent-version actions on an unversioned bucket and
-    /// more than 1,000 rules are errors.
+    /// more than 1,000 rules are errors. A rule with a default rule's id
+    /// ([`DEFAULT_ABORT_MULTIPART_RULE`](super::DEFAULT_ABORT_MULTIPART_RULE), [`DEFAULT_NONCURRENT_RULE`](super::DEFAULT_NONCURRENT_RULE)) replaces it.
     pub fn lifecycle_rule(mut self, rule: LifecycleRule) -> Result<Bucket, ConstructError> {
         self.add_lifecycle_rule(rule)?;
         Ok(self)
@@ -332,25 +517,70 @@ impl Bucket {
                 "a bucket takes at most {MAX_LIFECYCLE_RULES} lifecycle rules"
             )));
         }
-        let versioned = self
-            .resource
-            .get_versioning_configuration()
-            .is_some_and(|v| v != Val::no_value());
-        if rule.has_noncurrent_actions() && !versioned {
+        if rule.has_noncurrent_actions() && !self.is_versioned() {
             return Err(bad(
-                "noncurrent versions exist only in a versioned bucket, and this one is not:                  drop the noncurrent actions or keep versioning on"
+                "noncurrent versions exist only in a versioned bucket, and this one is not: \
+                 drop the noncurrent actions or keep versioning on"
                     .into(),
             ));
         }
         self.lifecycle_rules.push(rule);
-        self.resource
-            .set_lifecycle_configuration(LifecycleConfiguration::new(
-                self.lifecycle_rules
-                    .iter()
-                    .map(LifecycleRule::to_cfn)
-                    .collect::<Vec<_>>(),
-            ));
+        self.write_lifecycle();
         Ok(self)
+    }
+
+    fn is_versioned(&self) -> bool {
+        self.resource
+            .get_versioning_configuration()
+            .is_some_and(|v| v != Val::no_value())
+    }
+
+    /// Writes the lifecycle configuration: the default rules (unless turned off or replaced by
+    /// a rule of the same id), then the added ones; with none, the rules asking for one are
+    /// suppressed with the reason.
+    fn write_lifecycle(&mut self) {
+        let versioned = self.is_versioned();
+        let defaults = if self.default_lifecycle {
+            default_rules(versioned)
+        } else {
+            Vec::new()
+        };
+        let rules: Vec<_> = defaults
+            .iter()
+            .filter(|d| self.lifecycle_rules.iter().all(|r| r.id() != d.id()))
+            .chain(&self.lifecycle_rules)
+            .map(LifecycleRule::to_cfn)
+            .collect();
+        let empty = rules.is_empty();
+        if empty {
+            self.resource.set_lifecycle_configuration(Val::no_value());
+        } else {
+            self.resource
+                .set_lifecycle_configuration(LifecycleConfiguration::new(rules));
+        }
+        let core = self.resource.core_mut();
+        if empty {
+            core.suppress(Scanner::Guard, GUARD_LIFECYCLE, NO_LIFECYCLE);
+        } else {
+            core.unsuppress(Scanner::Guard, GUARD_LIFECYCLE);
+        }
+        if empty && versioned {
+            core.suppress(Scanner::Guard, GUARD_VERSION_LIFECYCLE, NO_LIFECYCLE);
+        } else {
+            core.unsuppress(Scanner::Guard, GUARD_VERSION_LIFECYCLE);
+        }
+    }
+
+    /// Forgets the log bucket of its own (when logs go elsewhere or nowhere).
+    fn drop_own_log_bucket(&mut self) {
+        if let Some(own) = self.access_logs.take() {
+            let policy = own.policy.core().node();
+            self.resource
+                .core_mut()
+                .attributes
+                .depends_on
+                .retain(|n| *n != policy);
+        }
     }
 
     /// The lifecycle rules added with [`Bucket::lifecycle_rule`].
@@ -373,6 +603,24 @@ impl Bucket {
     /// The bucket resource.
     pub fn resource(&self) -> &cfn::Bucket {
         &self.resource
+    }
+}
+
+/// How S3 Object Lock protects object versions during their retention period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectLockMode {
+    /// Users with `s3:BypassGovernanceRetention` may still delete or shorten the retention.
+    Governance,
+    /// Nobody can delete a version or shorten its retention, not even the root user.
+    Compliance,
+}
+
+impl ObjectLockMode {
+    fn to_cfn(self) -> DefaultRetentionMode {
+        match self {
+            ObjectLockMode::Governance => DefaultRetentionMode::Governance,
+            ObjectLockMode::Compliance => DefaultRetentionMode::Compliance,
+        }
     }
 }
 

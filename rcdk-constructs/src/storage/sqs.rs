@@ -7,7 +7,9 @@ use rcdk_macros::Construct;
 
 use crate::cfn::sqs as cfn;
 use crate::error::ConstructError;
-use crate::iam::{grant_all, Grant, Grantee, Statement};
+use crate::iam::{
+    grant_all, Action, ConditionOperator, Grant, Grantee, PolicyDocument, Principal, Statement,
+};
 use crate::json;
 
 /// Fourteen days, SQS's maximum retention: what a dead-letter queue keeps.
@@ -61,14 +63,41 @@ fn encrypted_queue() -> cfn::Queue {
         )
 }
 
+/// Lets the queue serve as a dead-letter queue for any queue of the account
+/// (`redrivePermission: allowAll`, what SQS does when the policy is absent, made explicit).
+/// `byQueue` would name the source queues' ARNs, and a source queue's `RedrivePolicy` names
+/// this queue's ARN: each would wait for the other to exist, a cycle CloudFormation refuses.
+fn allow_redrive_from_any_queue(queue: &mut cfn::Queue) {
+    queue.set_redrive_allow_policy(json::object([(
+        "redrivePermission",
+        Value::str("allowAll"),
+    )]));
+}
+
+/// The queue policy of `queues`: any request without TLS is denied, whoever makes it.
+fn tls_only_policy(queues: &[&cfn::Queue]) -> cfn::QueuePolicy {
+    let mut document = PolicyDocument::new();
+    let mut deny = Statement::deny([Action::known("sqs:*")])
+        .principal(Principal::Aws("*".into()))
+        .condition(ConditionOperator::Bool, "aws:SecureTransport", ["false"]);
+    for queue in queues {
+        deny = deny.on(queue.attr_arn());
+    }
+    let _ = document.add_trusted(deny);
+    let urls: Vec<Val<String>> = queues.iter().map(|q| q.ref_().into()).collect();
+    cfn::QueuePolicy::new(document.to_json_val(), urls)
+}
+
 /// A standard queue with server-side encryption (SQS-managed keys, so consumers need no KMS
-/// permission) and, optionally, a dead-letter queue.
+/// permission), a queue policy denying requests without TLS (child `Policy`, covering the
+/// dead-letter queue too) and, optionally, a dead-letter queue.
 #[derive(Debug, Clone, Construct)]
 #[construct(type_name = "storage::Queue")]
 pub struct Queue {
     resource: cfn::Queue,
     #[construct(id = "DeadLetterQueue")]
     dead_letters: Option<cfn::Queue>,
+    policy: cfn::QueuePolicy,
 }
 
 impl Default for Queue {
@@ -80,10 +109,25 @@ impl Default for Queue {
 impl Queue {
     /// An encrypted queue with a generated name.
     pub fn new() -> Queue {
+        let resource = encrypted_queue();
+        let policy = tls_only_policy(&[&resource]);
         Queue {
-            resource: encrypted_queue(),
+            resource,
             dead_letters: None,
+            policy,
         }
+    }
+
+    /// An encrypted queue to receive dead letters of other queues or of a Lambda function's
+    /// asynchronous invocations: 14 days retention (SQS's maximum) and a redrive allow policy
+    /// letting the account's queues use it.
+    pub fn for_dead_letters() -> Queue {
+        let mut queue = Queue::new();
+        queue
+            .resource
+            .set_message_retention_period(DLQ_RETENTION_SECONDS);
+        allow_redrive_from_any_queue(&mut queue.resource);
+        queue
     }
 
     /// A queue that exists already, by ARN (its URL is derived from the ARN's region, account
@@ -92,7 +136,8 @@ impl Queue {
         ImportedQueue { arn: arn.into() }
     }
 
-    /// Adds a dead-letter queue (child `DeadLetterQueue`, 14 days retention): a message
+    /// Adds a dead-letter queue (child `DeadLetterQueue`, 14 days retention, redrive allowed
+    /// from the account's queues): a message
     /// received `max_receive_count` times without being deleted moves there.
     pub fn with_dead_letter_queue(
         mut self,
@@ -106,12 +151,14 @@ impl Queue {
                 allowed: "1..=1000, what SQS accepts",
             });
         }
-        let dlq = encrypted_queue().message_retention_period(DLQ_RETENTION_SECONDS);
+        let mut dlq = encrypted_queue().message_retention_period(DLQ_RETENTION_SECONDS);
+        allow_redrive_from_any_queue(&mut dlq);
         let dlq_arn: Value = dlq.attr_arn().into();
         self.resource.set_redrive_policy(json::object([
             ("deadLetterTargetArn", dlq_arn),
             ("maxReceiveCount", json::number(max_receive_count)),
         ]));
+        self.policy = tls_only_policy(&[&self.resource, &dlq]);
         self.dead_letters = Some(dlq);
         Ok(self)
     }
