@@ -17,6 +17,7 @@ mod dynamodb;
 mod elb_logs;
 mod lifecycle;
 mod logs;
+mod logs_key;
 #[cfg_attr(
     not(all(
         feature = "ec2",
@@ -34,6 +35,7 @@ mod ssm;
 pub use dynamodb::{AttributeType, ITable, ImportedTable, KeyAttribute, Table};
 pub use lifecycle::{LifecycleRule, StorageClass, INFREQUENT_ACCESS_MIN_DAYS, MAX_LIFECYCLE_RULES};
 pub use logs::{ILogGroup, ImportedLogGroup, LogGroup, LogRetention, RETENTION_DAYS};
+pub use logs_key::{LogsKey, LOGS_KEY_ID};
 pub use s3::{Bucket, IBucket, ImportedBucket};
 pub use secrets::{ISecret, ImportedSecret, Secret};
 pub use sqs::{IQueue, ImportedQueue, Queue};
