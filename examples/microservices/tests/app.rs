@@ -179,8 +179,8 @@ fn one_execution_role_reads_only_the_services_configuration() {
     assert_eq!(pairs(policy), expected(&want));
     assert_eq!(
         count(&t, "AWS::IAM::Role"),
-        4,
-        "1 execution, 2 task, 1 RDS monitoring"
+        5,
+        "1 execution, 2 task, 1 RDS monitoring, 1 flow-log delivery"
     );
 }
 
