@@ -34,7 +34,8 @@
     feature = "s3",
     feature = "secretsmanager",
     feature = "sqs",
-    feature = "ssm"
+    feature = "ssm",
+    feature = "kms"
 ))]
 mod arn;
 pub mod cfn;
@@ -46,13 +47,25 @@ pub mod error;
     feature = "s3",
     feature = "secretsmanager",
     feature = "sqs",
-    feature = "ssm"
+    feature = "ssm",
+    feature = "kms"
 ))]
 mod json;
 
 // Networking: TieredVpc, imported VPCs, security groups and connections, NACLs, endpoints, flow
-// logs. The dated price table behind the cost summary needs no service.
-#[cfg(all(feature = "ec2", feature = "iam", feature = "logs"))]
+// logs (to a log group of `storage`, hence its services). The dated price table behind the cost
+// summary needs no service.
+#[cfg(all(
+    feature = "ec2",
+    feature = "iam",
+    feature = "logs",
+    feature = "kms",
+    feature = "dynamodb",
+    feature = "s3",
+    feature = "secretsmanager",
+    feature = "sqs",
+    feature = "ssm"
+))]
 pub mod network;
 pub mod pricing;
 
@@ -74,6 +87,12 @@ pub mod budgets;
     feature = "ec2",
     feature = "iam",
     feature = "logs",
+    feature = "kms",
+    feature = "dynamodb",
+    feature = "s3",
+    feature = "secretsmanager",
+    feature = "sqs",
+    feature = "ssm",
     feature = "autoscaling"
 ))]
 pub mod compute;
@@ -85,7 +104,8 @@ pub mod compute;
     feature = "s3",
     feature = "secretsmanager",
     feature = "sqs",
-    feature = "ssm"
+    feature = "ssm",
+    feature = "kms"
 ))]
 pub mod storage;
 
@@ -97,6 +117,7 @@ pub mod storage;
     feature = "secretsmanager",
     feature = "sqs",
     feature = "ssm",
+    feature = "kms",
     feature = "ecr"
 ))]
 pub mod bootstrap;
@@ -110,6 +131,7 @@ pub mod bootstrap;
     feature = "secretsmanager",
     feature = "sqs",
     feature = "ssm",
+    feature = "kms",
     feature = "rds",
     feature = "elasticache",
     feature = "kms"
@@ -125,6 +147,7 @@ pub mod data;
     feature = "secretsmanager",
     feature = "sqs",
     feature = "ssm",
+    feature = "kms",
     feature = "ecs",
     feature = "applicationautoscaling"
 ))]
@@ -139,6 +162,7 @@ pub mod ecs;
     feature = "secretsmanager",
     feature = "sqs",
     feature = "ssm",
+    feature = "kms",
     feature = "ecs",
     feature = "applicationautoscaling",
     feature = "elasticloadbalancingv2"
@@ -154,6 +178,7 @@ pub mod elbv2;
     feature = "secretsmanager",
     feature = "sqs",
     feature = "ssm",
+    feature = "kms",
     feature = "lambda",
     feature = "events"
 ))]

@@ -163,11 +163,17 @@ fn no_port_22_and_only_the_load_balancer_reaches_8080() {
 fn the_role_has_session_manager_and_the_grants_only() {
     let assembly = assembly();
     let stack = assembly.stack("Fleet").unwrap();
-    let (_, role) = one(stack, "AWS::IAM::Role");
-    assert_eq!(
-        role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"],
-        json!({"Service": "ec2.amazonaws.com"})
-    );
+    // The instances' role; the other is the VPC's flow-log delivery role.
+    let trusted_by_ec2: Vec<Value> = of_type(stack, "AWS::IAM::Role")
+        .into_iter()
+        .map(|(_, r)| r)
+        .filter(|r| {
+            r["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]
+                == json!({"Service": "ec2.amazonaws.com"})
+        })
+        .collect();
+    assert_eq!(trusted_by_ec2.len(), 1, "{trusted_by_ec2:?}");
+    let role = &trusted_by_ec2[0];
     assert!(role["Properties"].get("ManagedPolicyArns").is_none());
     let (_, policy) = one(stack, "AWS::IAM::RolePolicy");
     let statements = policy["Properties"]["PolicyDocument"]["Statement"]

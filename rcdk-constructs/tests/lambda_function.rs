@@ -63,7 +63,7 @@ fn inline_function_has_its_own_role_log_group_and_settings() {
             "LoggingConfig": { "LogGroup": { "Ref": Match::any_value() } },
         }),
     );
-    t.assert_has_resource_properties("AWS::Logs::LogGroup", json!({ "RetentionInDays": 30 }));
+    t.assert_has_resource_properties("AWS::Logs::LogGroup", json!({ "RetentionInDays": 365 }));
     // The role is Lambda's, with no managed policy: only writes to its own log group.
     let role = only(&t, "AWS::IAM::Role");
     assert_eq!(

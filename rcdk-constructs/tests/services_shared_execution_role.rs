@@ -193,7 +193,9 @@ fn one_execution_role_and_separate_task_roles() {
     let execution = id(&stack, "ExecutionRole/Resource");
     let users_task = id(&stack, "Users/Roles/TaskRole/Resource");
     let orders_task = id(&stack, "Orders/Roles/TaskRole/Resource");
-    let mut want = vec![&execution, &users_task, &orders_task];
+    // The fourth role delivers the VPC's flow logs.
+    let flow_logs = id(&stack, "Network/FlowLogs/Role");
+    let mut want = vec![&execution, &users_task, &orders_task, &flow_logs];
     want.sort();
     assert_eq!(roles, want, "exactly one execution role and two task roles");
 

@@ -151,6 +151,18 @@ impl CostItem {
     }
 }
 
+/// A construct that nodes need once in their stack, whoever asks for it: for example the one KMS
+/// key that encrypts all the log groups of a stack. Synthesis adds it directly below the stack,
+/// under [`id`](StackSingleton::id), before aspects run, once however many nodes of that stack
+/// ask for it; a stack that already has a child with that id keeps its own.
+#[derive(Debug, Clone, Copy)]
+pub struct StackSingleton {
+    /// Its id below the stack.
+    pub id: &'static str,
+    /// Makes it (called once per stack that needs it).
+    pub make: fn() -> Box<dyn Construct>,
+}
+
 /// A node of the construct tree. Implemented by the generated resources (through
 /// [`impl_resource!`](crate::impl_resource)), by parameters, conditions, mappings and outputs, by
 /// the built-in higher-level constructs and by users' structs through `#[derive(Construct)]`.
@@ -189,6 +201,11 @@ pub trait Construct {
         Vec::new()
     }
 
+    /// Constructs this node needs once in its stack (not counting its children's needs).
+    fn stack_singletons(&self) -> Vec<StackSingleton> {
+        Vec::new()
+    }
+
     /// The construct as [`Any`](std::any::Any), so that aspects can select nodes by Rust type
     /// ([`for_type`](crate::aspect::for_type)). `None` by default; the resources, the
     /// `#[derive(Construct)]` of a struct without generics and `Group` return `Some(self)`.
@@ -223,6 +240,9 @@ impl<T: Construct + ?Sized> Construct for Box<T> {
     }
     fn costs(&self) -> Vec<CostItem> {
         (**self).costs()
+    }
+    fn stack_singletons(&self) -> Vec<StackSingleton> {
+        (**self).stack_singletons()
     }
     fn as_any(&self) -> Option<&dyn std::any::Any> {
         (**self).as_any()

@@ -137,6 +137,20 @@ pub fn ref_logical_id<K: ?Sized>(logical_id: impl Into<String>) -> Val<K> {
     })
 }
 
+/// `Fn::GetAtt` of a logical id written by hand (escape hatch; prefer the typed attributes of a
+/// resource). For resources that no construct holds a handle to, such as a [stack
+/// singleton](crate::StackSingleton) with a fixed logical id.
+pub fn get_att_logical_id<K: ?Sized>(
+    logical_id: impl Into<String>,
+    attribute: impl Into<String>,
+) -> Val<K> {
+    func(Intrinsic::GetAtt {
+        target: Target::Name(logical_id.into()),
+        attribute: attribute.into(),
+        list: false,
+    })
+}
+
 fn pseudo<K: ?Sized>(p: Pseudo) -> Val<K> {
     func(Intrinsic::Ref {
         target: Target::Pseudo(p),

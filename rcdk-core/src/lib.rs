@@ -30,6 +30,7 @@ pub use app::App;
 pub use aspect::{for_cfn_type, for_type, Aspect, AspectContext, AspectNode, Tags};
 pub use construct::{
     Annotation, Child, ChildId, ChildMut, Construct, ConstructField, CostItem, Group, Level, Price,
+    StackSingleton,
 };
 pub use element::{Element, ElementMut};
 pub use error::{SynthError, SynthErrors};

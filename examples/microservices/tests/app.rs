@@ -130,7 +130,7 @@ fn one_execution_role_reads_only_the_services_configuration() {
         ("OrderService", "order-service"),
     ] {
         let (logs, log_group) = at(stack, &t, &format!("{construct}/Service/Logs/Resource"));
-        assert_eq!(log_group["Properties"]["RetentionInDays"], 30);
+        assert_eq!(log_group["Properties"]["RetentionInDays"], 365);
         let (secret, _) = at(stack, &t, &format!("{construct}/Credentials/Resource"));
         let parameter = json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{name}/config")});
         want.extend([
@@ -179,8 +179,8 @@ fn one_execution_role_reads_only_the_services_configuration() {
     assert_eq!(pairs(policy), expected(&want));
     assert_eq!(
         count(&t, "AWS::IAM::Role"),
-        4,
-        "1 execution, 2 task, 1 RDS monitoring"
+        5,
+        "1 execution, 2 task, 1 RDS monitoring, 1 flow-log delivery"
     );
 }
 

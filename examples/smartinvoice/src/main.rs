@@ -65,10 +65,11 @@ mod tests {
     }
 
     #[test]
-    fn four_roles_and_only_the_eb_service_role_keeps_managed_policies() {
+    fn five_roles_and_only_the_eb_service_role_keeps_managed_policies() {
         let stack = template();
         let t = stack.template_json();
-        assert_eq!(of_type(&t, "AWS::IAM::Role").count(), 4);
+        // The seed's four, and the VPC's flow-log delivery role.
+        assert_eq!(of_type(&t, "AWS::IAM::Role").count(), 5);
         let managed: Vec<(&String, &serde_json::Value)> = of_type(&t, "AWS::IAM::Role")
             .filter(|(_, r)| r["Properties"].get("ManagedPolicyArns").is_some())
             .collect();

@@ -121,7 +121,7 @@ impl<'r> EcsServiceBuilder<'r> {
         self
     }
 
-    /// Retention of the service's log group (default 30 days).
+    /// Retention of the service's log group (default one year).
     pub fn log_retention(mut self, retention: LogRetention) -> Self {
         self.retention = retention;
         self
@@ -484,7 +484,7 @@ impl EcsService {
             size: FargateSize::SMALLEST,
             containers: Vec::new(),
             desired_count: None,
-            retention: LogRetention::ONE_MONTH,
+            retention: LogRetention::ONE_YEAR,
             roles: None,
             shared_execution: None,
             scaling: None,

@@ -236,6 +236,9 @@ impl ConditionOperator {
 pub enum Principal {
     /// An AWS service principal, e.g. `ecs-tasks.amazonaws.com`.
     Service(String),
+    /// A service principal whose name depends on the deployment, e.g. the regional
+    /// `logs.${AWS::Region}.amazonaws.com` that a KMS key policy names.
+    RegionalService(Val<String>),
     /// An account or role ARN.
     Aws(Val<String>),
     /// One of two principals, chosen at deployment by a template condition (`Fn::If`); made
@@ -258,6 +261,7 @@ impl Principal {
     fn to_value(&self) -> Value {
         match self {
             Principal::Service(s) => map([("Service", Value::str(s.clone()))]),
+            Principal::RegionalService(s) => map([("Service", s.value().clone())]),
             Principal::Aws(a) => map([("AWS", a.value().clone())]),
             Principal::Conditional(v) => v.value().clone(),
             Principal::Federated(p) => map([("Federated", p.value().clone())]),

@@ -165,7 +165,7 @@ pub struct FunctionBuilder<P: Placement = NoVpc> {
 }
 
 /// A Lambda function with its own role (assumed by `lambda.amazonaws.com`, allowed to write
-/// to its own log group and nothing else until granted more), its own log group (30 days
+/// to its own log group and nothing else until granted more), its own log group (a year
 /// unless [`FunctionBuilder::log_retention`] says otherwise) and checked settings.
 ///
 /// Permissions granted to the function (`bucket.grant_write(&mut function)`) go to its role,
@@ -237,7 +237,7 @@ impl Function {
             timeout_seconds: 3,
             architecture: Architecture::X86_64,
             environment: Vec::new(),
-            retention: LogRetention::ONE_MONTH,
+            retention: LogRetention::ONE_YEAR,
             reserved_concurrency: None,
             dead_letter_queue: false,
             vpc: None,
@@ -342,7 +342,7 @@ impl<P: Placement> FunctionBuilder<P> {
         self
     }
 
-    /// How long the function's log group keeps events (default 30 days).
+    /// How long the function's log group keeps events (default one year).
     pub fn log_retention(mut self, retention: LogRetention) -> Self {
         self.retention = retention;
         self

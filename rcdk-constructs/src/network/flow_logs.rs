@@ -1,13 +1,14 @@
-//! VPC flow logs to a CloudWatch Logs group with a retention, delivered through a role whose
-//! policy is limited to that log group.
+//! VPC flow logs to a CloudWatch Logs group (a [`LogGroup`]: encrypted with the stack's key, a
+//! retention always set), delivered through a role whose policy is limited to that log group.
 
 use indexmap::IndexMap;
 use rcdk_core::kind::{Json, LogGroupName, VpcId};
-use rcdk_core::{fns, Resource, Val, Value};
+use rcdk_core::{fns, Val, Value};
 use rcdk_macros::Construct;
 
-use crate::cfn::{ec2, iam, logs};
+use crate::cfn::{ec2, iam};
 use crate::error::ConstructError;
+use crate::storage::{ILogGroup, LogGroup, LogRetention};
 
 /// The retentions CloudWatch Logs offers, in days.
 pub const RETENTION_DAYS: [u32; 22] = [
@@ -30,17 +31,18 @@ pub enum FlowLogTraffic {
 /// Flow log settings for [`TieredVpcBuilder::flow_logs`](crate::network::TieredVpcBuilder::flow_logs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FlowLogOptions {
-    /// Days the log group keeps records (one of [`RETENTION_DAYS`]).
+    /// Days the log group keeps records (one of [`RETENTION_DAYS`]); less than a year is
+    /// recorded as a deliberate exception to the one-year retention control.
     pub retention_days: u32,
     /// Which traffic is logged.
     pub traffic: FlowLogTraffic,
 }
 
 impl Default for FlowLogOptions {
-    /// All traffic, kept 30 days.
+    /// All traffic, kept a year.
     fn default() -> Self {
         FlowLogOptions {
-            retention_days: 30,
+            retention_days: 365,
             traffic: FlowLogTraffic::All,
         }
     }
@@ -49,7 +51,7 @@ impl Default for FlowLogOptions {
 /// A VPC flow log with its log group and delivery role.
 #[derive(Debug, Clone, Construct)]
 pub struct FlowLogs {
-    log_group: logs::LogGroup,
+    log_group: LogGroup,
     role: iam::Role,
     resource: ec2::FlowLog,
 }
@@ -69,19 +71,7 @@ impl FlowLogs {
         vpc: Val<VpcId>,
         options: FlowLogOptions,
     ) -> Result<FlowLogs, ConstructError> {
-        if !RETENTION_DAYS.contains(&options.retention_days) {
-            return Err(ConstructError::InvalidRetention {
-                days: options.retention_days,
-            });
-        }
-        let log_group = logs::LogGroup::new()
-            .retention_in_days(i64::from(options.retention_days))
-            .skip_check(
-                "CKV_AWS_158",
-                "CloudWatch Logs encrypts flow log records at rest with service-managed keys; a \
-                 customer-managed KMS key would add a key, its cost and a key policy for the \
-                 logs service for connection metadata that holds no payload.",
-            );
+        let log_group = LogGroup::new().retention(LogRetention::days(options.retention_days)?);
         let trust = json(vec![
             ("Version", Value::str("2012-10-17")),
             (
@@ -119,7 +109,7 @@ impl FlowLogs {
                             Value::str("logs:DescribeLogStreams"),
                         ]),
                     ),
-                    ("Resource", log_group.attr_arn().into()),
+                    ("Resource", log_group.log_group_arn().into()),
                 ])]),
             ),
         ]);
@@ -137,7 +127,7 @@ impl FlowLogs {
         let resource = ec2::FlowLog::new(ec2::flow_log::ResourceType::Vpc, vpc)
             .traffic_type(traffic)
             .log_destination_type(ec2::flow_log::LogDestinationType::CloudWatchLogs)
-            .log_group_name(log_group.ref_())
+            .log_group_name(log_group.log_group_name())
             .deliver_logs_permission_arn(role.attr_arn());
         Ok(FlowLogs {
             log_group,
@@ -148,6 +138,6 @@ impl FlowLogs {
 
     /// The log group's name.
     pub fn log_group_name(&self) -> Val<LogGroupName> {
-        self.log_group.ref_()
+        self.log_group.log_group_name()
     }
 }

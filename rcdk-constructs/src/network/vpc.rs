@@ -21,6 +21,9 @@ use crate::network::selection::SubnetSelection;
 use crate::network::tier::{allocate_subnets, Tier, TierKind, TierRequest};
 use crate::network::vpc_trait::{IVpc, SubnetInfo, TierInfo};
 
+/// cdk-nag: a VPC has flow logs.
+const NO_FLOW_LOGS_RULE: &str = "AwsSolutions-VPC7";
+
 /// Most AZs a VPC may span when they are picked with `Fn::GetAZs`: the largest regions
 /// (us-east-1) have six, and `Fn::Select` past the end of the list fails only at deploy time.
 pub const MAX_AZS_GETAZS: usize = 6;
@@ -159,7 +162,7 @@ impl Default for TieredVpcBuilder {
             gateway_endpoints: Vec::new(),
             interface_endpoints: Vec::new(),
             nacls: Vec::new(),
-            flow_logs: None,
+            flow_logs: Some(FlowLogOptions::default()),
         }
     }
 }
@@ -238,9 +241,17 @@ impl TieredVpcBuilder {
         self
     }
 
-    /// Flow logs of the whole VPC to a new log group.
+    /// Flow logs of the whole VPC to a new log group with these settings (by default every VPC
+    /// logs all traffic, kept a year).
     pub fn flow_logs(mut self, options: FlowLogOptions) -> Self {
         self.flow_logs = Some(options);
+        self
+    }
+
+    /// No flow logs: nothing records the VPC's traffic, which leaves no trace to investigate
+    /// an incident with. Recorded in the template as a deliberate exception to the flow-log rule.
+    pub fn no_flow_logs(mut self) -> Self {
+        self.flow_logs = None;
         self
     }
 
@@ -374,8 +385,14 @@ impl TieredVpcBuilder {
             )?;
             vpc.nacls.insert(format!("{tier}Nacl"), acl);
         }
-        if let Some(options) = self.flow_logs {
-            vpc.flow_logs = Some(FlowLogs::new(vpc.vpc_id(), options)?);
+        match self.flow_logs {
+            Some(options) => vpc.flow_logs = Some(FlowLogs::new(vpc.vpc_id(), options)?),
+            None => vpc.resource.core_mut().suppress(
+                Scanner::CdkNag,
+                NO_FLOW_LOGS_RULE,
+                "Flow logs turned off with TieredVpcBuilder::no_flow_logs, chosen by the app: \
+                 this VPC's traffic is not recorded and its log ingestion is not paid for.",
+            ),
         }
         Ok(())
     }

@@ -17,6 +17,7 @@ mod dynamodb;
 mod elb_logs;
 mod lifecycle;
 mod logs;
+mod logs_key;
 #[cfg_attr(
     not(all(
         feature = "ec2",
@@ -38,6 +39,7 @@ pub use lifecycle::{
     NONCURRENT_VERSION_DAYS,
 };
 pub use logs::{ILogGroup, ImportedLogGroup, LogGroup, LogRetention, RETENTION_DAYS};
+pub use logs_key::{LogsKey, LOGS_KEY_ID};
 pub use s3::{Bucket, IBucket, ImportedBucket, ObjectLockMode};
 pub use secrets::{ISecret, ImportedSecret, Secret, ROTATION_RULE};
 pub use sqs::{IQueue, ImportedQueue, Queue};

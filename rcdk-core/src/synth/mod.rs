@@ -6,6 +6,7 @@ pub mod format;
 pub mod logical_id;
 mod order;
 mod render;
+mod singletons;
 mod template;
 mod tree;
 mod unpriced;
@@ -397,6 +398,7 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
     if !errors.is_empty() {
         return Err(SynthErrors(errors));
     }
+    singletons::add_stack_singletons(app);
     let mut reports = Vec::new();
     let has_aspects = {
         let (stacks, app_aspects) = app.stacks_and_aspects_mut();
