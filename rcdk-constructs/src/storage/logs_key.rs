@@ -2,11 +2,12 @@
 //! on the first [`LogGroup`](super::LogGroup) that uses it, and shared by all of them.
 
 use rcdk_core::kind::KmsKeyArn;
-use rcdk_core::{fns, Construct, RemovalPolicy, Resource, StackSingleton, Val};
+use rcdk_core::{fns, Construct, CostItem, RemovalPolicy, Resource, StackSingleton, Val};
 use rcdk_macros::Construct;
 
 use crate::cfn::kms;
 use crate::iam::{Action, ConditionOperator, PolicyDocument, Principal, Statement};
+use crate::pricing;
 
 /// The key's id below its stack.
 pub const LOGS_KEY_ID: &str = "LogsKey";
@@ -19,7 +20,7 @@ const LOGS_KEY_LOGICAL_ID: &str = "LogsKey";
 /// are limited to AWS services. Retained when removed from the stack: the log groups are
 /// retained too, and their events cannot be read without it. Costs 1 USD a month.
 #[derive(Debug, Clone, Construct)]
-#[construct(type_name = "storage::LogsKey")]
+#[construct(type_name = "storage::LogsKey", costs = "LogsKey::costs")]
 pub struct LogsKey {
     resource: kms::Key,
 }
@@ -57,6 +58,10 @@ impl LogsKey {
             id: LOGS_KEY_ID,
             make,
         }
+    }
+
+    fn costs(&self) -> Vec<CostItem> {
+        vec![pricing::kms_keys(1)]
     }
 
     /// The resource.
