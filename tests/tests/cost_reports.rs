@@ -15,15 +15,23 @@ const REPORTS: &[(&str, &[&str])] = &[
             "  1 x Application Load Balancer ~ 16 USD/month",
             "  2 x EC2 instance t3.small ~ 30 USD/month",
             "  2 x EBS gp3 volume 30 GiB ~ 5 USD/month",
+            "  2 x EC2 detailed monitoring (per instance) ~ 4 USD/month",
             "  2 x CloudWatch alarm of target tracking ~ 0.20 USD/month",
             "  2 x RDS PostgreSQL instance db.t4g.micro ~ 23 USD/month",
             "  2 x RDS gp3 storage 20 GB ~ 5 USD/month",
             "  1 x Secrets Manager secret ~ 0.40 USD/month",
-            "  total ~ 160 USD/month before traffic",
+            "  2 x KMS customer-managed key ~ 2 USD/month",
+            "  total ~ 167 USD/month before traffic",
         ],
     ),
-    // Fixed charges: none (a cluster, roles and log groups).
-    ("ecs-foundation", &[]),
+    // The key of each stack's log groups (Cluster and Iam).
+    (
+        "ecs-foundation",
+        &[
+            "  2 x KMS customer-managed key ~ 2 USD/month",
+            "  total ~ 2 USD/month before traffic",
+        ],
+    ),
     ("hello", &[]),
     (
         "microservices",
@@ -35,18 +43,27 @@ const REPORTS: &[(&str, &[&str])] = &[
             "  2 x RDS PostgreSQL instance db.t4g.micro ~ 23 USD/month",
             "  2 x RDS gp3 storage 20 GB ~ 5 USD/month",
             "  4 x Secrets Manager secret ~ 2 USD/month",
+            "  2 x KMS customer-managed key ~ 2 USD/month",
             "  2 x ElastiCache Redis node cache.t4g.micro ~ 23 USD/month",
             "  4 x Fargate task 0.5 vCPU 1 GB x86_64 ~ 72 USD/month",
-            "  total ~ 280 USD/month before traffic",
+            "  total ~ 282 USD/month before traffic",
         ],
     ),
-    ("nightly-job", &[]),
+    // The key of the function's log group.
+    (
+        "nightly-job",
+        &[
+            "  1 x KMS customer-managed key ~ 1 USD/month",
+            "  total ~ 1 USD/month before traffic",
+        ],
+    ),
     (
         "smartinvoice",
         &[
             "  1 x NAT gateway ~ 33 USD/month",
             "  1 x public IPv4 address ~ 4 USD/month",
-            "  total ~ 36 USD/month before traffic",
+            "  1 x KMS customer-managed key ~ 1 USD/month",
+            "  total ~ 38 USD/month before traffic",
         ],
     ),
 ];

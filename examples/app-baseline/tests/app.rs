@@ -472,8 +472,9 @@ fn fixed_costs_cover_instances_volumes_nat_alb_rds_secret_and_alarms() {
     let report = rcdk::core::cli::cost_lines(&assembly.costs);
     // Every fixed charge of the baseline, one line each: the NAT gateways and their addresses,
     // the load balancer and its two, 0.0208 USD/h x 730 h per t3.small, 30 GiB x 0.08 USD per
-    // root volume, CPU target tracking's two alarms, the Multi-AZ database (primary and
-    // standby) and its managed master password.
+    // root volume, detailed monitoring of each instance, CPU target tracking's two alarms, the
+    // Multi-AZ database (primary and standby), its managed master password, and two KMS keys (the
+    // database's storage and the stack's log groups).
     assert_eq!(
         report[1..report.len() - 1],
         [
@@ -482,11 +483,13 @@ fn fixed_costs_cover_instances_volumes_nat_alb_rds_secret_and_alarms() {
             "  1 x Application Load Balancer ~ 16 USD/month",
             "  2 x EC2 instance t3.small ~ 30 USD/month",
             "  2 x EBS gp3 volume 30 GiB ~ 5 USD/month",
+            "  2 x EC2 detailed monitoring (per instance) ~ 4 USD/month",
             "  2 x CloudWatch alarm of target tracking ~ 0.20 USD/month",
             "  2 x RDS PostgreSQL instance db.t4g.micro ~ 23 USD/month",
             "  2 x RDS gp3 storage 20 GB ~ 5 USD/month",
             "  1 x Secrets Manager secret ~ 0.40 USD/month",
-            "  total ~ 160 USD/month before traffic",
+            "  2 x KMS customer-managed key ~ 2 USD/month",
+            "  total ~ 167 USD/month before traffic",
         ],
         "{report:#?}"
     );
