@@ -5,6 +5,7 @@ use rcdk_core::kind::KmsKeyArn;
 use rcdk_core::{fns, Construct, CostItem, RemovalPolicy, Resource, StackSingleton, Val};
 use rcdk_macros::Construct;
 
+use super::key_policy::{account_administers, grants_only_for_aws_services};
 use crate::cfn::kms;
 use crate::iam::{Action, ConditionOperator, PolicyDocument, Principal, Statement};
 use crate::pricing;
@@ -77,12 +78,7 @@ impl LogsKey {
 fn key_policy() -> PolicyDocument {
     let mut doc = PolicyDocument::new();
     let statements = [
-        Statement::allow([Action::known("kms:*")])
-            .sid("AccountAdministersKey")
-            .principal(Principal::Aws(fns::sub_plain(
-                "arn:${AWS::Partition}:iam::${AWS::AccountId}:root",
-            )))
-            .on_any_resource_explicitly(),
+        account_administers("AccountAdministersKey"),
         Statement::allow(
             [
                 "kms:Decrypt",
@@ -107,20 +103,7 @@ fn key_policy() -> PolicyDocument {
                 "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*",
             )],
         ),
-        Statement::deny([Action::known("kms:CreateGrant")])
-            .sid("GrantsOnlyForAwsServices")
-            .principal(Principal::Aws(Val::from("*")))
-            .on_any_resource_explicitly()
-            .condition(
-                ConditionOperator::BoolIfExists,
-                "kms:GrantIsForAWSResource",
-                ["false"],
-            )
-            .condition(
-                ConditionOperator::BoolIfExists,
-                "aws:PrincipalIsAWSService",
-                ["false"],
-            ),
+        grants_only_for_aws_services(),
     ];
     for statement in statements {
         doc.add_trusted(statement);

@@ -15,6 +15,7 @@ mod dynamodb;
     allow(dead_code)
 )]
 mod elb_logs;
+pub(crate) mod key_policy;
 mod lifecycle;
 mod logs;
 mod logs_key;
