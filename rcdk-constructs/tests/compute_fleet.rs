@@ -169,7 +169,7 @@ fn the_role_has_session_manager_and_the_grants_only() {
         json!({"Service": "ec2.amazonaws.com"})
     );
     assert!(role["Properties"].get("ManagedPolicyArns").is_none());
-    let (_, policy) = one(stack, "AWS::IAM::RolePolicy");
+    let (_, policy) = one(stack, "AWS::IAM::Policy");
     let statements = policy["Properties"]["PolicyDocument"]["Statement"]
         .as_array()
         .unwrap();
@@ -255,7 +255,7 @@ fn group_rolls_scales_and_trusts_the_load_balancer() {
         .map(|d| d.as_str().unwrap())
         .collect();
     let (rule_id, _) = one(stack, "AWS::ElasticLoadBalancingV2::ListenerRule");
-    let (policy_id, _) = one(stack, "AWS::IAM::RolePolicy");
+    let (policy_id, _) = one(stack, "AWS::IAM::Policy");
     assert!(depends.contains(&rule_id.as_str()) && depends.contains(&policy_id.as_str()));
     let (_, tg) = one(stack, "AWS::ElasticLoadBalancingV2::TargetGroup");
     assert_eq!(tg["Properties"]["TargetType"], "instance");

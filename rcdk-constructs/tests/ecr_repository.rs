@@ -144,7 +144,7 @@ fn customer_key_and_delete_policy() {
 }
 
 fn statements(t: &Template) -> Vec<Value> {
-    t.find_resources("AWS::IAM::RolePolicy", Match::any_value())
+    t.find_resources("AWS::IAM::Policy", Match::any_value())
         .into_iter()
         .chain(t.find_resources("AWS::IAM::Policy", Match::any_value()))
         .flat_map(|(_, p)| {

@@ -177,9 +177,9 @@ fn postgres_uses_iam_auth_and_enhanced_monitoring_with_a_scoped_role() {
             "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"}])
     );
     // Nothing beyond the managed policy: no inline policy names the monitoring role.
-    let inline_on_role = of_type(data, "AWS::IAM::RolePolicy")
+    let inline_on_role = of_type(data, "AWS::IAM::Policy")
         .into_iter()
-        .filter(|p| p["Properties"]["RoleName"] == json!({"Ref": role_id}))
+        .filter(|p| p["Properties"]["Roles"] == json!([{"Ref": role_id}]))
         .count();
     assert_eq!(inline_on_role, 0);
 }
@@ -189,7 +189,7 @@ fn iam_connect_is_scoped_to_one_database_user() {
     let assembly = assembly();
     let data = stack(&assembly, "Data");
     let (db_id, _) = at(data, "Db/Resource");
-    let (_, policy) = at(data, "AppRole/DefaultPolicy");
+    let (_, policy) = at(data, "AppRole/DefaultPolicy/Resource");
     let statements = policy["Properties"]["PolicyDocument"]["Statement"]
         .as_array()
         .unwrap()
@@ -258,7 +258,7 @@ fn redis_authenticates_with_a_generated_token_never_in_the_template() {
     assert!(generate.get("SecretStringTemplate").is_none());
     assert_eq!(secret["DeletionPolicy"], "Delete");
 
-    let (_, policy) = at(data, "AppRole/DefaultPolicy");
+    let (_, policy) = at(data, "AppRole/DefaultPolicy/Resource");
     let text = policy.to_string();
     assert!(
         text.contains("secretsmanager:GetSecretValue")
@@ -351,7 +351,7 @@ fn customer_keys_are_opt_in_and_lift_the_skip() {
     assert_eq!(keyed_secret["Properties"]["KmsKeyId"], KEY);
     assert!(keyed_secret.get("Metadata").is_none(), "{keyed_secret}");
     // Readers of a secret under a customer key can decrypt with that key, and only that key.
-    let (_, policy) = at(storage, "Reader/DefaultPolicy");
+    let (_, policy) = at(storage, "Reader/DefaultPolicy/Resource");
     let decrypt: Vec<Value> = policy["Properties"]["PolicyDocument"]["Statement"]
         .as_array()
         .unwrap()

@@ -61,9 +61,7 @@ fn policy_arn(text: &str) -> Val<PolicyArn> {
 fn ecr_pull(role: &mut Role, repository: &str) -> Result<(), ConstructError> {
     // Kept from the document on purpose: `ecr:GetAuthorizationToken` has no resource type, so
     // `*` is the only resource IAM accepts for it.
-    let token =
-        Statement::allow(actions!["ecr:GetAuthorizationToken"]).on_any_resource_explicitly();
-    role.grant(token.checked()?);
+    role.grant(rcdk::constructs::iam::ecr_authorization_token().checked()?);
     let pull = Statement::allow(actions![
         "ecr:BatchCheckLayerAvailability",
         "ecr:BatchGetImage",
@@ -104,7 +102,11 @@ impl Roles {
         ])
         .on(arn(
             "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/*",
-        ));
+        ))
+        .wildcards_because(
+            "user administration on the user pools of this account and region: the pool is \
+             created in a later step of the guide, and its ARN replaces `userpool/*` then",
+        );
         eb_ec2.grant(cognito.checked()?);
         // CloudWatchLogsFullAccess -> streaming instance logs to Elastic Beanstalk's own log
         // groups (what the AWSElasticBeanstalkWebTier policy grants for logs).
@@ -117,7 +119,11 @@ impl Roles {
         ])
         .on(arn(
             "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/elasticbeanstalk/*",
-        ));
+        ))
+        .wildcards_because(
+            "Elastic Beanstalk's own log groups (`/aws/elasticbeanstalk/*`): the platform names \
+             them after the environment when it creates it, as AWSElasticBeanstalkWebTier grants",
+        );
         eb_ec2.grant(logs.checked()?);
         let eb_instance_profile = InstanceProfile::new(vec![eb_ec2.role_name()]);
 

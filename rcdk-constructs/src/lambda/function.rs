@@ -501,6 +501,12 @@ impl<P: Placement> FunctionBuilder<P> {
                 "ec2:UnassignPrivateIpAddresses"
             ])
             .on_any_resource_explicitly()
+            .wildcards_because(
+                "Lambda creates, describes and deletes the function's network interfaces in \
+                 the VPC with this role (as AWSLambdaVPCAccessExecutionRole grants): the \
+                 interfaces do not exist before Lambda creates them, and \
+                 ec2:DescribeNetworkInterfaces has no resource-level permissions",
+            )
             .checked()?;
             role.grant(eni);
         }
@@ -672,7 +678,11 @@ impl<P: Placement> Function<P> {
             grantee,
             Statement::allow(crate::actions!["lambda:InvokeFunction"])
                 .on(arn)
-                .on(qualified),
+                .on(qualified)
+                .wildcards_because(
+                    "`<function ARN>:*` is this one function's versions and aliases, which \
+                     an invocation may name",
+                ),
             [],
         )
     }

@@ -39,7 +39,9 @@ pub trait IBucket {
         grant_all(
             grantee,
             Statement::allow(crate::actions!["s3:ListBucket"]).on(self.bucket_arn()),
-            [Statement::allow(crate::actions!["s3:GetObject"]).on(self.objects_arn())],
+            [Statement::allow(crate::actions!["s3:GetObject"])
+                .on(self.objects_arn())
+                .wildcards_because(OBJECTS_REASON)],
         )
     }
 
@@ -48,7 +50,8 @@ pub trait IBucket {
         grant_all(
             grantee,
             Statement::allow(crate::actions!["s3:DeleteObject", "s3:PutObject"])
-                .on(self.objects_arn()),
+                .on(self.objects_arn())
+                .wildcards_because(OBJECTS_REASON),
             [],
         )
     }
@@ -63,10 +66,16 @@ pub trait IBucket {
                 "s3:DeleteObject",
                 "s3:PutObject"
             ])
-            .on(self.objects_arn())],
+            .on(self.objects_arn())
+            .wildcards_because(OBJECTS_REASON)],
         )
     }
 }
+
+/// Why object grants name `<bucket ARN>/*`.
+const OBJECTS_REASON: &str = "object actions on the objects of this one bucket \
+     (`<bucket ARN>/*`): object ARNs are per key, and the keys are the application's data, \
+     written at run time";
 
 /// checkov: "bucket has access logging enabled", met with [`Bucket::server_access_logs`].
 const ACCESS_LOGS_CHECK: &str = "CKV_AWS_18";
