@@ -191,8 +191,12 @@ fn a_small_policy_passes_the_size_check() {
 #[test]
 fn size_is_counted_on_compact_json_with_references_estimated() {
     let mut doc = PolicyDocument::new();
-    doc.add(Statement::allow([a("s3:GetObject"), a("s3:PutObject")]).on("arn:aws:s3:::photos/*"))
-        .unwrap();
+    doc.add(
+        Statement::allow([a("s3:GetObject"), a("s3:PutObject")])
+            .on("arn:aws:s3:::photos/*")
+            .wildcards_because("every photo"),
+    )
+    .unwrap();
     let compact =
         serde_json::to_string(&rcdk_core::synth::format::to_json(&doc.to_value())).unwrap();
     assert_eq!(doc.estimated_size(), compact.len());

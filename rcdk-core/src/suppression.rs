@@ -172,10 +172,15 @@ pub fn finish_rendered(metadata: &mut Value) {
             let rule = m.get("id").and_then(Value::as_str).unwrap_or_default();
             let kind = finding.first().and_then(Value::as_str).unwrap_or_default();
             let text = finding.get(1).map(flatten_reference).unwrap_or_default();
-            m.insert(
-                "id".to_string(),
-                Value::String(format!("{rule}[{kind}::{text}]")),
-            );
+            // cdk-nag writes a `Fn::Sub` with variables as its JSON, `${..}` included, which
+            // CloudFormation linters refuse outside `Fn::Sub`: such a finding is suppressed by
+            // the rule's id (the reason still says which one).
+            if !text.contains("${") {
+                m.insert(
+                    "id".to_string(),
+                    Value::String(format!("{rule}[{kind}::{text}]")),
+                );
+            }
         }
         let same_id = out.iter_mut().find_map(|v| match v {
             Value::Map(o) if o.get("id") == m.get("id") => Some(o),
@@ -357,6 +362,21 @@ mod tests {
         unsuppress_cdk_nag_findings(&mut m, "AwsSolutions-IAM5");
         unsuppress(&mut m, Scanner::CdkNag, "AwsSolutions-S1");
         assert!(m.is_empty(), "{:?}", value(&m));
+    }
+
+    #[test]
+    fn a_finding_whose_text_keeps_sub_syntax_is_suppressed_by_the_rule() {
+        let mut m = IndexMap::new();
+        let sub = Value::from_json(json!({"Fn::Sub": ["${A}:*", {"A": {"Ref": "Name"}}]}));
+        suppress_cdk_nag_finding(&mut m, "AwsSolutions-IAM5", "Resource", sub, "streams");
+        let mut rendered = value(&m);
+        finish_rendered(&mut rendered);
+        assert_eq!(
+            rendered,
+            Value::from_json(json!({"cdk_nag": {"rules_to_suppress": [
+                {"id": "AwsSolutions-IAM5", "reason": "streams"}
+            ]}}))
+        );
     }
 
     #[test]

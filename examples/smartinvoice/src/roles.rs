@@ -52,11 +52,6 @@ fn arn(text: &str) -> Val<String> {
     fns::sub_plain(text)
 }
 
-/// An AWS managed policy's ARN, in the stack's partition.
-fn policy_arn(text: &str) -> Val<PolicyArn> {
-    fns::sub_plain(text).cast()
-}
-
 /// ECR read-only (`AmazonEC2ContainerRegistryReadOnly`), for one repository only.
 fn ecr_pull(role: &mut Role, repository: &str) -> Result<(), ConstructError> {
     // Kept from the document on purpose: `ecr:GetAuthorizationToken` has no resource type, so
@@ -133,12 +128,16 @@ impl Roles {
         // silently at the next platform update. Neither grants access to application data.
         let mut eb_service = Role::assumed_by_service("elasticbeanstalk.amazonaws.com")
             .description("Elastic Beanstalk service role: enhanced health, managed updates");
-        eb_service.attach_managed_policy(policy_arn(
-            "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth",
-        ));
-        eb_service.attach_managed_policy(policy_arn(
-            "arn:${AWS::Partition}:iam::aws:policy/AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy",
-        ));
+        eb_service.attach_aws_managed_policy(
+            "service-role/AWSElasticBeanstalkEnhancedHealth",
+            "the Elastic Beanstalk service role's documented policy for enhanced health \
+             reporting, maintained by AWS as the platform changes; no application data",
+        );
+        eb_service.attach_aws_managed_policy(
+            "AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy",
+            "the Elastic Beanstalk service role's documented policy for managed platform \
+             updates, maintained by AWS as the platform changes; no application data",
+        );
 
         // 7.3 and 7.4: ECS task roles (trusting ECS tasks of this account and region only).
         let mut ocr = TaskRoles::new();

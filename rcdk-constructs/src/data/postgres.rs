@@ -204,11 +204,11 @@ fn monitoring_role() -> Role {
         fns::sub_plain("arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:*"),
     )
     .description("Lets RDS publish enhanced monitoring metrics of the PostgreSQL database");
-    role.attach_managed_policy(
-        fns::sub_plain(
-            "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
-        )
-        .cast(),
+    role.attach_aws_managed_policy(
+        "service-role/AmazonRDSEnhancedMonitoringRole",
+        "AWS's policy for exactly this role: it lets RDS publish enhanced monitoring metrics to \
+         CloudWatch Logs (the RDSOSMetrics log group) and nothing else, and AWS keeps it in step \
+         with the monitoring agent",
     );
     role
 }

@@ -145,6 +145,22 @@ impl Role {
         self
     }
 
+    /// Attaches the AWS managed policy `name` (its path and name after `policy/`, e.g.
+    /// `service-role/AmazonRDSEnhancedMonitoringRole`) in the stack's partition. AWS changes
+    /// these policies on its own schedule and they are usually broader than one app needs, so
+    /// rule packs report them (cdk-nag `AwsSolutions-IAM4`): `reason` says why this one is the
+    /// right grant, and is recorded as the suppression of that finding on the role.
+    pub fn attach_aws_managed_policy(&mut self, name: &str, reason: &str) -> &mut Self {
+        let arn = fns::sub_plain(format!("arn:${{AWS::Partition}}:iam::aws:policy/{name}"));
+        self.resource.core_mut().suppress_cdk_nag_finding(
+            "AwsSolutions-IAM4",
+            "Policy",
+            arn.value().clone(),
+            reason,
+        );
+        self.attach_managed_policy(arn.cast())
+    }
+
     /// The role's ARN.
     pub fn arn(&self) -> Val<RoleArn> {
         self.resource.attr_arn()
