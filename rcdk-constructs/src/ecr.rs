@@ -79,7 +79,7 @@ pub trait IRepository {
 /// other resource for this action; what the token may then do is limited by the other
 /// statements, which name the repository.
 fn token_statement() -> Statement {
-    Statement::allow([crate::action!("ecr:GetAuthorizationToken")]).on_any_resource_explicitly()
+    crate::iam::ecr_authorization_token()
 }
 
 /// A typed rule of a repository's lifecycle policy.

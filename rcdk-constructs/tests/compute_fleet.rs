@@ -175,7 +175,7 @@ fn the_role_has_session_manager_and_the_grants_only() {
     assert_eq!(trusted_by_ec2.len(), 1, "{trusted_by_ec2:?}");
     let role = &trusted_by_ec2[0];
     assert!(role["Properties"].get("ManagedPolicyArns").is_none());
-    let (_, policy) = one(stack, "AWS::IAM::RolePolicy");
+    let (_, policy) = one(stack, "AWS::IAM::Policy");
     let statements = policy["Properties"]["PolicyDocument"]["Statement"]
         .as_array()
         .unwrap();
@@ -261,7 +261,7 @@ fn group_rolls_scales_and_trusts_the_load_balancer() {
         .map(|d| d.as_str().unwrap())
         .collect();
     let (rule_id, _) = one(stack, "AWS::ElasticLoadBalancingV2::ListenerRule");
-    let (policy_id, _) = one(stack, "AWS::IAM::RolePolicy");
+    let (policy_id, _) = one(stack, "AWS::IAM::Policy");
     assert!(depends.contains(&rule_id.as_str()) && depends.contains(&policy_id.as_str()));
     let (_, tg) = one(stack, "AWS::ElasticLoadBalancingV2::TargetGroup");
     assert_eq!(tg["Properties"]["TargetType"], "instance");

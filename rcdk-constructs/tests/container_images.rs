@@ -93,7 +93,6 @@ fn container_definition(t: &Template) -> Value {
 fn execution_statements(t: &Template) -> Vec<Value> {
     t.find_resources("AWS::IAM::Policy", Match::any_value())
         .into_iter()
-        .chain(t.find_resources("AWS::IAM::RolePolicy", Match::any_value()))
         .filter(|(id, _)| id.contains("Execution"))
         .flat_map(|(_, p)| {
             p["Properties"]["PolicyDocument"]["Statement"]

@@ -144,9 +144,8 @@ fn customer_key_and_delete_policy() {
 }
 
 fn statements(t: &Template) -> Vec<Value> {
-    t.find_resources("AWS::IAM::RolePolicy", Match::any_value())
+    t.find_resources("AWS::IAM::Policy", Match::any_value())
         .into_iter()
-        .chain(t.find_resources("AWS::IAM::Policy", Match::any_value()))
         .flat_map(|(_, p)| {
             p["Properties"]["PolicyDocument"]["Statement"]
                 .as_array()

@@ -30,6 +30,7 @@ fn assembly() -> Assembly {
     ci.grant(
         Statement::allow([action!("ecr:GetAuthorizationToken")])
             .on_any_resource_explicitly()
+            .wildcards_because("ecr:GetAuthorizationToken has no resource-level permissions")
             .checked()
             .unwrap(),
     );

@@ -54,6 +54,7 @@ fn wildcard_and_missing_resources_are_refused() {
     assert!(err.to_string().contains("names no resource"), "{err}");
     assert!(Statement::allow([a("ecr:GetAuthorizationToken")])
         .on_any_resource_explicitly()
+        .wildcards_because("no resource-level permissions")
         .checked()
         .is_ok());
 }
@@ -63,10 +64,14 @@ fn statements_merge_deterministically_without_duplicates() {
     let build = |order: &[usize]| {
         let statements = [
             Statement::allow([a("sqs:SendMessage")]).on("arn:aws:sqs:us-east-1:1:q"),
-            Statement::allow([a("s3:GetObject")]).on("arn:aws:s3:::b/*"),
+            Statement::allow([a("s3:GetObject")])
+                .on("arn:aws:s3:::b/*")
+                .wildcards_because("objects"),
             Statement::allow([a("sqs:GetQueueAttributes"), a("sqs:SendMessage")])
                 .on("arn:aws:sqs:us-east-1:1:q"),
-            Statement::allow([a("s3:PutObject")]).on("arn:aws:s3:::b/*"),
+            Statement::allow([a("s3:PutObject")])
+                .on("arn:aws:s3:::b/*")
+                .wildcards_because("objects"),
         ];
         let mut doc = PolicyDocument::new();
         for &i in order {
@@ -186,8 +191,12 @@ fn a_small_policy_passes_the_size_check() {
 #[test]
 fn size_is_counted_on_compact_json_with_references_estimated() {
     let mut doc = PolicyDocument::new();
-    doc.add(Statement::allow([a("s3:GetObject"), a("s3:PutObject")]).on("arn:aws:s3:::photos/*"))
-        .unwrap();
+    doc.add(
+        Statement::allow([a("s3:GetObject"), a("s3:PutObject")])
+            .on("arn:aws:s3:::photos/*")
+            .wildcards_because("every photo"),
+    )
+    .unwrap();
     let compact =
         serde_json::to_string(&rcdk_core::synth::format::to_json(&doc.to_value())).unwrap();
     assert_eq!(doc.estimated_size(), compact.len());

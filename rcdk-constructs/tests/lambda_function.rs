@@ -74,7 +74,7 @@ fn inline_function_has_its_own_role_log_group_and_settings() {
         role["Properties"].get("ManagedPolicyArns").is_none(),
         "{role}"
     );
-    let policy = only(&t, "AWS::IAM::RolePolicy");
+    let policy = only(&t, "AWS::IAM::Policy");
     let statements = &policy["Properties"]["PolicyDocument"]["Statement"];
     assert_eq!(statements.as_array().unwrap().len(), 1, "{statements}");
     assert_eq!(
@@ -90,7 +90,7 @@ fn inline_function_has_its_own_role_log_group_and_settings() {
     );
     // The function waits for its role's policy.
     let function = only(&t, "AWS::Lambda::Function");
-    let policy_id = t.find_resources("AWS::IAM::RolePolicy", Match::any_value())[0]
+    let policy_id = t.find_resources("AWS::IAM::Policy", Match::any_value())[0]
         .0
         .clone();
     assert!(
@@ -265,7 +265,7 @@ fn dead_letter_queue_is_its_own_and_writable() {
         "AWS::Lambda::Function",
         json!({ "DeadLetterConfig": { "TargetArn": { "Fn::GetAtt": [queue_id, "Arn"] } } }),
     );
-    let policy = only(&t, "AWS::IAM::RolePolicy");
+    let policy = only(&t, "AWS::IAM::Policy");
     let text = policy.to_string();
     assert!(text.contains("sqs:SendMessage"), "{text}");
 }
@@ -289,7 +289,7 @@ fn sqs_source_maps_the_queue_and_grants_consume() {
         .unwrap()
         .starts_with("Queue"));
     assert!(mapping["DependsOn"].is_array(), "{mapping}");
-    let policy = only(&t, "AWS::IAM::RolePolicy").to_string();
+    let policy = only(&t, "AWS::IAM::Policy").to_string();
     for action in [
         "sqs:ReceiveMessage",
         "sqs:DeleteMessage",
@@ -409,7 +409,7 @@ fn vpc_function_joins_the_connections_api() {
         "AWS::EC2::SecurityGroupIngress",
         json!({ "FromPort": 5432, "ToPort": 5432 }),
     );
-    let policy = only(&t, "AWS::IAM::RolePolicy").to_string();
+    let policy = only(&t, "AWS::IAM::Policy").to_string();
     assert!(policy.contains("ec2:CreateNetworkInterface"), "{policy}");
 }
 

@@ -199,7 +199,7 @@ fn iam_connect_is_scoped_to_one_database_user() {
     let assembly = assembly();
     let data = stack(&assembly, "Data");
     let (db_id, _) = at(data, "Db/Resource");
-    let (_, policy) = at(data, "AppRole/DefaultPolicy");
+    let (_, policy) = at(data, "AppRole/DefaultPolicy/Resource");
     let statements = policy["Properties"]["PolicyDocument"]["Statement"]
         .as_array()
         .unwrap()
@@ -268,7 +268,7 @@ fn redis_authenticates_with_a_generated_token_never_in_the_template() {
     assert!(generate.get("SecretStringTemplate").is_none());
     assert_eq!(secret["DeletionPolicy"], "Delete");
 
-    let (_, policy) = at(data, "AppRole/DefaultPolicy");
+    let (_, policy) = at(data, "AppRole/DefaultPolicy/Resource");
     let text = policy.to_string();
     assert!(
         text.contains("secretsmanager:GetSecretValue")
@@ -376,7 +376,7 @@ fn customer_keys_are_opt_in_and_lift_the_skip() {
         "{keyed_secret}"
     );
     // Readers of a secret under a customer key can decrypt with that key, and only that key.
-    let (_, policy) = at(storage, "Reader/DefaultPolicy");
+    let (_, policy) = at(storage, "Reader/DefaultPolicy/Resource");
     let decrypt: Vec<Value> = policy["Properties"]["PolicyDocument"]["Statement"]
         .as_array()
         .unwrap()

@@ -188,7 +188,7 @@ fn task_roles_get_exactly_what_was_granted() {
     let (queue, _) = at(&stack, &t, "Notifications/Resource");
     let (table, _) = at(&stack, &t, "Sessions/Resource");
 
-    let (_, users_policy) = at(&stack, &t, "Users/Roles/TaskRole/DefaultPolicy");
+    let (_, users_policy) = at(&stack, &t, "Users/Roles/TaskRole/DefaultPolicy/Resource");
     let mut expected = vec![
         ("s3:ListBucket".to_string(), getatt(bucket, "Arn")),
         ("s3:DeleteObject".to_string(), objects(bucket)),
@@ -203,7 +203,7 @@ fn task_roles_get_exactly_what_was_granted() {
         expected
     );
 
-    let (_, orders_policy) = at(&stack, &t, "Orders/Roles/TaskRole/DefaultPolicy");
+    let (_, orders_policy) = at(&stack, &t, "Orders/Roles/TaskRole/DefaultPolicy/Resource");
     let mut expected: Vec<(String, String)> = [
         "sqs:ChangeMessageVisibility",
         "sqs:DeleteMessage",
@@ -247,10 +247,10 @@ fn the_two_task_roles_share_nothing() {
     let (users_role, _) = at(&stack, &t, "Users/Roles/TaskRole/Resource");
     let (orders_role, _) = at(&stack, &t, "Orders/Roles/TaskRole/Resource");
     assert_ne!(users_role, orders_role);
-    let (_, up) = at(&stack, &t, "Users/Roles/TaskRole/DefaultPolicy");
-    let (_, op) = at(&stack, &t, "Orders/Roles/TaskRole/DefaultPolicy");
-    assert_eq!(up["Properties"]["RoleName"], json!({"Ref": users_role}));
-    assert_eq!(op["Properties"]["RoleName"], json!({"Ref": orders_role}));
+    let (_, up) = at(&stack, &t, "Users/Roles/TaskRole/DefaultPolicy/Resource");
+    let (_, op) = at(&stack, &t, "Orders/Roles/TaskRole/DefaultPolicy/Resource");
+    assert_eq!(up["Properties"]["Roles"], json!([{"Ref": users_role}]));
+    assert_eq!(op["Properties"]["Roles"], json!([{"Ref": orders_role}]));
     let users = pairs(&up["Properties"]["PolicyDocument"]);
     let orders = pairs(&op["Properties"]["PolicyDocument"]);
     // The only overlap is what both typed grants name: producers and consumers alike read the
@@ -267,10 +267,10 @@ fn the_two_task_roles_share_nothing() {
     );
     // Nothing else in the template attaches policies to the task roles.
     for (id, r) in t["Resources"].as_object().unwrap() {
-        if r["Type"] == "AWS::IAM::RolePolicy" || r["Type"] == "AWS::IAM::Policy" {
-            let role = &r["Properties"]["RoleName"];
+        if r["Type"] == "AWS::IAM::Policy" {
+            let role = &r["Properties"]["Roles"][0];
             if *role == json!({"Ref": users_role}) {
-                assert!(stack.paths[id].ends_with("Users/Roles/TaskRole/DefaultPolicy"));
+                assert!(stack.paths[id].ends_with("Users/Roles/TaskRole/DefaultPolicy/Resource"));
             }
         }
     }
@@ -281,7 +281,11 @@ fn execution_roles_get_exactly_what_the_task_definition_declares() {
     let stack = synth();
     let t = stack.template_json();
     let (users_logs, _) = at(&stack, &t, "Users/Logs/Resource");
-    let (_, users_exec) = at(&stack, &t, "Users/Roles/ExecutionRole/DefaultPolicy");
+    let (_, users_exec) = at(
+        &stack,
+        &t,
+        "Users/Roles/ExecutionRole/DefaultPolicy/Resource",
+    );
     let repo = json!({"Fn::Sub": "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/user-service"}).to_string();
     let mut expected = vec![
         ("ecr:GetAuthorizationToken".to_string(), "\"*\"".to_string()),
@@ -301,7 +305,11 @@ fn execution_roles_get_exactly_what_the_task_definition_declares() {
     let (orders_logs, _) = at(&stack, &t, "Orders/Logs/Resource");
     let (secret, _) = at(&stack, &t, "ApiKey/Resource");
     let (database, _) = at(&stack, &t, "Database/Resource");
-    let (_, orders_exec) = at(&stack, &t, "Orders/Roles/ExecutionRole/DefaultPolicy");
+    let (_, orders_exec) = at(
+        &stack,
+        &t,
+        "Orders/Roles/ExecutionRole/DefaultPolicy/Resource",
+    );
     let parameter = json!({"Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/orders/feature-flags"}).to_string();
     let mut expected = vec![
         (
@@ -355,11 +363,15 @@ fn services_wait_for_their_policies_and_roll_back_failed_deployments() {
     let stack = synth();
     let t = stack.template_json();
     for name in ["Users", "Orders"] {
-        let (task_policy, _) = at(&stack, &t, &format!("{name}/Roles/TaskRole/DefaultPolicy"));
+        let (task_policy, _) = at(
+            &stack,
+            &t,
+            &format!("{name}/Roles/TaskRole/DefaultPolicy/Resource"),
+        );
         let (exec_policy, _) = at(
             &stack,
             &t,
-            &format!("{name}/Roles/ExecutionRole/DefaultPolicy"),
+            &format!("{name}/Roles/ExecutionRole/DefaultPolicy/Resource"),
         );
         let (_, service) = at(&stack, &t, &format!("{name}/Resource"));
         let depends: Vec<&str> = service["DependsOn"]

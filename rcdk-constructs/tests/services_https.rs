@@ -157,7 +157,7 @@ fn storage_is_secure_by_default_and_grants_are_scoped() {
         true
     );
 
-    let task_policy = resources(&t, "AWS::IAM::RolePolicy")
+    let task_policy = resources(&t, "AWS::IAM::Policy")
         .into_iter()
         .find(|p| {
             p["Properties"]["PolicyDocument"]
@@ -231,7 +231,7 @@ fn an_image_from_ssm_is_resolved_at_deployment_and_pulled_from_its_repository() 
     let image = td["ContainerDefinitions"][1]["Image"].to_string();
     assert!(image.contains("{{resolve:ssm:${Name}}}"), "{image}");
     assert!(image.contains("WorkerImage"), "{image}");
-    let exec = resources(&t, "AWS::IAM::RolePolicy")
+    let exec = resources(&t, "AWS::IAM::Policy")
         .into_iter()
         .find(|p| {
             p["Properties"]["PolicyDocument"]

@@ -285,7 +285,7 @@ fn the_service_admits_the_imported_load_balancer_group_and_writes_nothing_on_it(
 fn the_task_role_names_exactly_the_imported_arns() {
     let stack = synth();
     let t = stack.template_json();
-    let (_, policy) = at(&stack, &t, "Service/Roles/TaskRole/DefaultPolicy");
+    let (_, policy) = at(&stack, &t, "Service/Roles/TaskRole/DefaultPolicy/Resource");
     let sub = |text: &str| json!({"Fn::Sub": text});
     let sub_name = |text: &str, name: &str| json!({"Fn::Sub": [text, {"Name": name}]});
     let bucket = sub_name("arn:${AWS::Partition}:s3:::${Name}", "orders-archive");
@@ -378,18 +378,18 @@ fn an_imported_role_receives_grants_in_one_role_policy() {
     let mut app = App::new().with(Stack::new("Ops").with("Ops", ops).with("Auditor", auditor));
     let t = app.synth().unwrap().stack("Ops").unwrap().template_json();
     assert!(of_type(&t, "AWS::IAM::Role").is_empty());
-    let policies = of_type(&t, "AWS::IAM::RolePolicy");
+    let policies = of_type(&t, "AWS::IAM::Policy");
     assert_eq!(policies.len(), 2, "{policies:#?}");
     let of_role = |name: &str| {
         policies
             .iter()
-            .find(|(_, p)| p["Properties"]["RoleName"] == name)
+            .find(|(_, p)| p["Properties"]["Roles"][0] == name)
             .unwrap_or_else(|| panic!("no policy of role {name}: {policies:#?}"))
             .1
             .clone()
     };
     let ops = of_role("ops");
-    assert_eq!(ops["Properties"]["PolicyName"], "grants");
+    assert_eq!(ops["Properties"]["PolicyName"], "DefaultPolicy");
     let document = &ops["Properties"]["PolicyDocument"];
     let actions: Vec<String> = pairs(document).into_iter().map(|(a, _)| a).collect();
     assert_eq!(

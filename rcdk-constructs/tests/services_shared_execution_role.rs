@@ -146,11 +146,11 @@ fn expected_statements(stack: &StackArtifact) -> Vec<Value> {
 fn shared_policy_holds_exactly_the_union_of_the_services_needs() {
     let stack = synth(false);
     let t = stack.template_json();
-    let policy = &t["Resources"][id(&stack, "ExecutionRole/DefaultPolicy")];
-    assert_eq!(policy["Type"], "AWS::IAM::RolePolicy");
+    let policy = &t["Resources"][id(&stack, "ExecutionRole/DefaultPolicy/Resource")];
+    assert_eq!(policy["Type"], "AWS::IAM::Policy");
     assert_eq!(
-        policy["Properties"]["RoleName"],
-        json!({"Ref": id(&stack, "ExecutionRole/Resource")})
+        policy["Properties"]["Roles"],
+        json!([{"Ref": id(&stack, "ExecutionRole/Resource")}])
     );
     let statements = policy["Properties"]["PolicyDocument"]["Statement"]
         .as_array()
@@ -166,7 +166,7 @@ fn shared_policy_holds_exactly_the_union_of_the_services_needs() {
 fn direct_grants_on_the_shared_role_follow_the_services_needs() {
     let stack = synth(true);
     let t = stack.template_json();
-    let policy = &t["Resources"][id(&stack, "ExecutionRole/DefaultPolicy")];
+    let policy = &t["Resources"][id(&stack, "ExecutionRole/DefaultPolicy/Resource")];
     let mut expected = expected_statements(&stack);
     expected.push(json!({
         "Effect": "Allow",
@@ -209,15 +209,15 @@ fn one_execution_role_and_separate_task_roles() {
     }
 
     // Each task role's policy names only that role and only its own service's resources.
-    let users_policy = &resources[&id(&stack, "Users/Roles/TaskRole/DefaultPolicy")];
-    let orders_policy = &resources[&id(&stack, "Orders/Roles/TaskRole/DefaultPolicy")];
+    let users_policy = &resources[&id(&stack, "Users/Roles/TaskRole/DefaultPolicy/Resource")];
+    let orders_policy = &resources[&id(&stack, "Orders/Roles/TaskRole/DefaultPolicy/Resource")];
     assert_eq!(
-        users_policy["Properties"]["RoleName"],
-        json!({"Ref": users_task})
+        users_policy["Properties"]["Roles"],
+        json!([{"Ref": users_task}])
     );
     assert_eq!(
-        orders_policy["Properties"]["RoleName"],
-        json!({"Ref": orders_task})
+        orders_policy["Properties"]["Roles"],
+        json!([{"Ref": orders_task}])
     );
     let text = |p: &Value| p["Properties"]["PolicyDocument"].to_string();
     let photos = id(&stack, "Photos/Resource");
@@ -227,12 +227,12 @@ fn one_execution_role_and_separate_task_roles() {
     // ECS Exec went to the users task role only, never to the shared role.
     assert!(text(users_policy).contains("ssmmessages:OpenDataChannel"));
     assert!(!text(orders_policy).contains("ssmmessages"));
-    let shared = &resources[&id(&stack, "ExecutionRole/DefaultPolicy")];
+    let shared = &resources[&id(&stack, "ExecutionRole/DefaultPolicy/Resource")];
     assert!(!text(shared).contains("ssmmessages"));
     // No other policy attaches to any of the three roles.
     let policies = resources
         .values()
-        .filter(|r| r["Type"] == "AWS::IAM::RolePolicy" || r["Type"] == "AWS::IAM::Policy")
+        .filter(|r| r["Type"] == "AWS::IAM::Policy")
         .count();
     assert_eq!(policies, 3);
 }
@@ -241,14 +241,14 @@ fn one_execution_role_and_separate_task_roles() {
 fn each_service_depends_on_the_shared_policy_and_its_task_policy() {
     let stack = synth(false);
     let t = stack.template_json();
-    let shared = json!(id(&stack, "ExecutionRole/DefaultPolicy"));
+    let shared = json!(id(&stack, "ExecutionRole/DefaultPolicy/Resource"));
     for service in ["Users", "Orders"] {
         let resource = &t["Resources"][id(&stack, &format!("{service}/Resource"))];
         let depends = resource["DependsOn"].as_array().unwrap();
         assert!(depends.contains(&shared), "{service}: {depends:?}");
         let task_policy = json!(id(
             &stack,
-            &format!("{service}/Roles/TaskRole/DefaultPolicy")
+            &format!("{service}/Roles/TaskRole/DefaultPolicy/Resource")
         ));
         assert!(depends.contains(&task_policy), "{service}: {depends:?}");
     }

@@ -199,6 +199,31 @@ impl ResourceCore {
         suppression::unsuppress(&mut self.attributes.metadata, scanner, id);
     }
 
+    /// Records that cdk-nag's finding of `rule` about `subject`, a value of this resource's
+    /// properties (kind `Resource` or `Action`), is deliberately accepted, with the reason:
+    /// written at synthesis as `rule[kind::text]` (see
+    /// [`suppression::suppress_cdk_nag_finding`]).
+    pub fn suppress_cdk_nag_finding(
+        &mut self,
+        rule: &str,
+        kind: &str,
+        subject: impl Into<Value>,
+        reason: impl Into<String>,
+    ) {
+        suppression::suppress_cdk_nag_finding(
+            &mut self.attributes.metadata,
+            rule,
+            kind,
+            subject.into(),
+            &reason.into(),
+        );
+    }
+
+    /// Undoes every [`ResourceCore::suppress_cdk_nag_finding`] of `rule`.
+    pub fn unsuppress_cdk_nag_findings(&mut self, rule: &str) {
+        suppression::unsuppress_cdk_nag_findings(&mut self.attributes.metadata, rule);
+    }
+
     /// Adds a `DependsOn` on another node.
     pub fn add_dependency(&mut self, node: NodeId) {
         if !self.attributes.depends_on.contains(&node) {

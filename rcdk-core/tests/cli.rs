@@ -64,8 +64,16 @@ fn synth_single_stack_prints_the_template() {
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("\n  never counted: traffic"), "{}", r.stderr);
-    assert!(r.stderr.ends_with("\nwrote cdk.out/S.template.json\n"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("\n  never counted: traffic"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.ends_with("\nwrote cdk.out/S.template.json\n"),
+        "{}",
+        r.stderr
+    );
     for f in ["manifest.json", "tree.json"] {
         assert!(dir.path().join("cdk.out").join(f).is_file(), "{f}");
     }

@@ -229,6 +229,10 @@ pub fn build_app() -> Result<App, ConstructError> {
                     Val::from(format!("/{DUMPS_PREFIX}*")),
                 ],
             ))
+            .wildcards_because(format!(
+                "new dumps under `{DUMPS_PREFIX}` in the backups bucket: each run writes a key \
+                 named after its date, so the keys are not known in advance"
+            ))
             .checked()?,
     );
     nightly_dump.add_schedule(Schedule::daily_at(2, 0)?);

@@ -228,7 +228,11 @@ fn the_instance_role_pulls_the_image_reads_config_and_runs_session_manager_only(
     let t = stack.template_json();
     let (images, repo) = at(stack, &t, "Baseline/Images/Resource");
     let (config, _) = at(stack, &t, "Baseline/Config/Resource");
-    let (_, policy) = at(stack, &t, "Baseline/App/LaunchTemplate/Role/DefaultPolicy");
+    let (_, policy) = at(
+        stack,
+        &t,
+        "Baseline/App/LaunchTemplate/Role/DefaultPolicy/Resource",
+    );
     assert_eq!(
         pairs(&policy["Properties"]["PolicyDocument"]),
         expected(&[
@@ -289,7 +293,7 @@ fn the_ci_role_trusts_one_branch_of_one_repository_and_only_pushes_the_image() {
         }])
     );
     let (images, _) = at(stack, &t, "Baseline/Images/Resource");
-    let (_, policy) = at(stack, &t, "Baseline/Ci/Role/Role/DefaultPolicy");
+    let (_, policy) = at(stack, &t, "Baseline/Ci/Role/Role/DefaultPolicy/Resource");
     let mut want: Vec<(&str, Value)> = [
         "ecr:BatchCheckLayerAvailability",
         "ecr:BatchGetImage",
@@ -371,7 +375,11 @@ fn the_nightly_job_runs_in_the_app_tier_reaches_postgres_and_only_writes_dumps()
     );
 
     let (database, _) = at(stack, &t, "Baseline/Database/Resource");
-    let (_, policy) = at(stack, &t, "Baseline/NightlyDump/ServiceRole/DefaultPolicy");
+    let (_, policy) = at(
+        stack,
+        &t,
+        "Baseline/NightlyDump/ServiceRole/DefaultPolicy/Resource",
+    );
     let granted = pairs(&policy["Properties"]["PolicyDocument"]);
     let dumps = json!({"Fn::Join": ["", [arn(backups), "/dumps/*"]]});
     let connect = json!({"Fn::Sub": [

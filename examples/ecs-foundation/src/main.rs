@@ -146,11 +146,7 @@ fn app() -> Result<App, ConstructError> {
     .named_at_deploy_time(build_role_name.value())
     .inline_policy_name("CodeBuildECRAccess")
     .description("CodeBuild: build and push the learner-app image, record its URI");
-    build.grant(
-        Statement::allow([action!("ecr:GetAuthorizationToken")])
-            .on_any_resource_explicitly()
-            .checked()?,
-    );
+    build.grant(rcdk::constructs::iam::ecr_authorization_token().checked()?);
     let push = actions![
         "ecr:BatchCheckLayerAvailability",
         "ecr:CompleteLayerUpload",
@@ -273,7 +269,7 @@ mod tests {
         let assembly = app().unwrap().synth().unwrap();
         let t = assembly.stack("Iam").unwrap().template_json();
         for (id, r) in t["Resources"].as_object().unwrap() {
-            if r["Type"] != "AWS::IAM::RolePolicy" {
+            if r["Type"] != "AWS::IAM::Policy" {
                 continue;
             }
             for st in r["Properties"]["PolicyDocument"]["Statement"]

@@ -75,7 +75,7 @@ fn task_roles_hold_exactly_the_seeds_permissions() {
     let (_, users) = at(
         stack,
         &t,
-        "UserService/Service/Roles/TaskRole/DefaultPolicy",
+        "UserService/Service/Roles/TaskRole/DefaultPolicy/Resource",
     );
     assert_eq!(
         pairs(users),
@@ -96,7 +96,7 @@ fn task_roles_hold_exactly_the_seeds_permissions() {
     let (_, orders) = at(
         stack,
         &t,
-        "OrderService/Service/Roles/TaskRole/DefaultPolicy",
+        "OrderService/Service/Roles/TaskRole/DefaultPolicy/Resource",
     );
     assert_eq!(
         pairs(orders),
@@ -123,7 +123,7 @@ fn one_execution_role_reads_only_the_services_configuration() {
     let assembly = synth(2);
     let stack = assembly.stack("Microservices").unwrap();
     let t = stack.template_json();
-    let (_, policy) = at(stack, &t, "/ExecutionRole/DefaultPolicy");
+    let (_, policy) = at(stack, &t, "/ExecutionRole/DefaultPolicy/Resource");
     let mut want = Vec::new();
     for (construct, name) in [
         ("UserService", "user-service"),
@@ -158,7 +158,7 @@ fn one_execution_role_reads_only_the_services_configuration() {
             arn(task_role),
             "{construct}"
         );
-        let (policy_id, _) = at(stack, &t, "/ExecutionRole/DefaultPolicy");
+        let (policy_id, _) = at(stack, &t, "/ExecutionRole/DefaultPolicy/Resource");
         let (_, service) = at(stack, &t, &format!("{construct}/Service/Resource"));
         assert!(
             service["DependsOn"]
@@ -191,7 +191,7 @@ fn each_stack_of_the_benchmark_app_shares_one_execution_role() {
     let mut seen = 0;
     for stack in &assembly.stacks {
         let t = stack.template_json();
-        let (_, policy) = at(stack, &t, "/ExecutionRole/DefaultPolicy");
+        let (_, policy) = at(stack, &t, "/ExecutionRole/DefaultPolicy/Resource");
         let (role, _) = at(stack, &t, "/ExecutionRole/Resource");
         let services: Vec<&Value> = t["Resources"]
             .as_object()

@@ -87,7 +87,7 @@ mod tests {
     fn the_only_wildcard_resource_is_the_ecr_token() {
         let t = template().template_json();
         let mut wildcards = Vec::new();
-        for (_, policy) in of_type(&t, "AWS::IAM::RolePolicy") {
+        for (_, policy) in of_type(&t, "AWS::IAM::Policy") {
             for st in policy["Properties"]["PolicyDocument"]["Statement"]
                 .as_array()
                 .unwrap()

@@ -11,7 +11,6 @@
 //! stack's outputs give the names to configure in the environment and the task definition.
 
 use rcdk::constructs::cfn::iam::InstanceProfile;
-use rcdk::core::Scanner;
 use rcdk::prelude::*;
 
 /// The application's resources that the roles are scoped to.
@@ -53,32 +52,11 @@ fn arn(text: &str) -> Val<String> {
     fns::sub_plain(text)
 }
 
-/// An AWS managed policy's ARN, in the stack's partition.
-fn policy_arn(text: &str) -> Val<PolicyArn> {
-    fns::sub_plain(text).cast()
-}
-
-/// The AWS managed policies of the Elastic Beanstalk service role (7.2), as the console
-/// attaches them.
-const EB_SERVICE_POLICIES: [&str; 2] = [
-    "service-role/AWSElasticBeanstalkEnhancedHealth",
-    "AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy",
-];
-
-/// Why the service role keeps them (the choice explained in `Roles::new`).
-const EB_SERVICE_POLICY_REASON: &str = "The Elastic Beanstalk service role's documented \
-     policies, attached as the console does: AWS maintains them as enhanced health reporting \
-     and managed platform updates change, so a hand-scoped copy would break at a platform \
-     update; they act on Elastic Beanstalk's own resources and grant no access to \
-     application data.";
-
 /// ECR read-only (`AmazonEC2ContainerRegistryReadOnly`), for one repository only.
 fn ecr_pull(role: &mut Role, repository: &str) -> Result<(), ConstructError> {
     // Kept from the document on purpose: `ecr:GetAuthorizationToken` has no resource type, so
     // `*` is the only resource IAM accepts for it.
-    let token =
-        Statement::allow(actions!["ecr:GetAuthorizationToken"]).on_any_resource_explicitly();
-    role.grant(token.checked()?);
+    role.grant(rcdk::constructs::iam::ecr_authorization_token().checked()?);
     let pull = Statement::allow(actions![
         "ecr:BatchCheckLayerAvailability",
         "ecr:BatchGetImage",
@@ -119,7 +97,11 @@ impl Roles {
         ])
         .on(arn(
             "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/*",
-        ));
+        ))
+        .wildcards_because(
+            "user administration on the user pools of this account and region: the pool is \
+             created in a later step of the guide, and its ARN replaces `userpool/*` then",
+        );
         eb_ec2.grant(cognito.checked()?);
         // CloudWatchLogsFullAccess -> streaming instance logs to Elastic Beanstalk's own log
         // groups (what the AWSElasticBeanstalkWebTier policy grants for logs).
@@ -132,7 +114,11 @@ impl Roles {
         ])
         .on(arn(
             "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/elasticbeanstalk/*",
-        ));
+        ))
+        .wildcards_because(
+            "Elastic Beanstalk's own log groups (`/aws/elasticbeanstalk/*`): the platform names \
+             them after the environment when it creates it, as AWSElasticBeanstalkWebTier grants",
+        );
         eb_ec2.grant(logs.checked()?);
         let eb_instance_profile = InstanceProfile::new(vec![eb_ec2.role_name()]);
 
@@ -142,18 +128,16 @@ impl Roles {
         // silently at the next platform update. Neither grants access to application data.
         let mut eb_service = Role::assumed_by_service("elasticbeanstalk.amazonaws.com")
             .description("Elastic Beanstalk service role: enhanced health, managed updates");
-        for policy in EB_SERVICE_POLICIES {
-            eb_service.attach_managed_policy(policy_arn(&format!(
-                "arn:${{AWS::Partition}}:iam::aws:policy/{policy}"
-            )));
-            // cdk-nag's finding for exactly this policy: another managed policy attached
-            // later is still reported.
-            eb_service.resource_mut().core_mut().suppress(
-                Scanner::CdkNag,
-                format!("AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{policy}]"),
-                EB_SERVICE_POLICY_REASON,
-            );
-        }
+        eb_service.attach_aws_managed_policy(
+            "service-role/AWSElasticBeanstalkEnhancedHealth",
+            "the Elastic Beanstalk service role's documented policy for enhanced health \
+             reporting, maintained by AWS as the platform changes; no application data",
+        );
+        eb_service.attach_aws_managed_policy(
+            "AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy",
+            "the Elastic Beanstalk service role's documented policy for managed platform \
+             updates, maintained by AWS as the platform changes; no application data",
+        );
 
         // 7.3 and 7.4: ECS task roles (trusting ECS tasks of this account and region only).
         let mut ocr = TaskRoles::new();

@@ -37,17 +37,17 @@ const MONITORING_RULE: &str = "ec2_launch_template_monitoring_enabled_check";
 /// session channels. Not `AmazonSSMManagedInstanceCore`, which would also let the instance
 /// read every SSM parameter of the account (`ssm:GetParameter*` on `*`).
 pub(crate) fn session_manager_statements() -> [CheckedStatement; 2] {
-    let register = Statement::allow([crate::action!("ssm:UpdateInstanceInformation")]).on(
-        fns::sub_plain("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*"),
-    );
+    let register = Statement::allow([crate::action!("ssm:UpdateInstanceInformation")])
+        .on(fns::sub_plain(
+            "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*",
+        ))
+        .wildcards_because(
+            "ssm:UpdateInstanceInformation on the instances of this account and region: the \
+             instances launched from this template get their ids at launch, so no ARN can name \
+             them in advance, and an instance registers only itself with these credentials",
+        );
     // The message-gateway actions have no resource type: `*` is all IAM accepts.
-    let channels = Statement::allow([
-        crate::action!("ssmmessages:CreateControlChannel"),
-        crate::action!("ssmmessages:CreateDataChannel"),
-        crate::action!("ssmmessages:OpenControlChannel"),
-        crate::action!("ssmmessages:OpenDataChannel"),
-    ])
-    .on_any_resource_explicitly();
+    let channels = crate::iam::ssm_session_channels();
     [
         CheckedStatement::trusted(register),
         CheckedStatement::trusted(channels),

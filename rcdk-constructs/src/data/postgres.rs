@@ -342,7 +342,11 @@ fn monitoring_role() -> Role {
         "logs:PutRetentionPolicy"
     ])
     .on(fns::sub_plain(group.clone()))
-    .on(fns::sub_plain(format!("{group}:*")));
+    .on(fns::sub_plain(format!("{group}:*")))
+    .wildcards_because(
+        "the one log group RDS enhanced monitoring writes to (RDSOSMetrics), in the form \
+         `<group>:*` that CloudWatch Logs also authorizes group actions against",
+    );
     role.grant(CheckedStatement::trusted(group_actions));
     // Its streams, one per instance, named by the instance's resource id.
     let stream_actions = Statement::allow(crate::actions![
@@ -351,7 +355,11 @@ fn monitoring_role() -> Role {
         "logs:GetLogEvents",
         "logs:PutLogEvents"
     ])
-    .on(fns::sub_plain(format!("{group}:log-stream:*")));
+    .on(fns::sub_plain(format!("{group}:log-stream:*")))
+    .wildcards_because(
+        "the streams of the RDSOSMetrics log group: RDS names one per instance by the \
+         instance's resource id, which is known only once the instance exists",
+    );
     role.grant(CheckedStatement::trusted(stream_actions));
     role
 }

@@ -49,7 +49,7 @@ pub struct Grant {
     pub resources: Vec<Val<String>>,
     /// Whether the statement applies to every resource (an explicit wildcard).
     pub any_resource: bool,
-    /// The resource holding the policy (an `AWS::IAM::RolePolicy` or `ManagedPolicy`): what a
+    /// The resource holding the policy (an `AWS::IAM::Policy` or `ManagedPolicy`): what a
     /// consumer must `DependsOn` so that it never runs before the permission exists.
     pub policy: NodeId,
 }

@@ -16,6 +16,7 @@
 //! let _token = build.grant(
 //!     Statement::allow([action!("ecr:GetAuthorizationToken")]) // checked at compile time
 //!         .on_any_resource_explicitly()
+//!         .wildcards_because("ecr:GetAuthorizationToken has no resource-level permissions")
 //!         .checked()?,
 //! );
 //! assert!(Statement::allow([action!("s3:GetObject")]).on("*").checked().is_err());
@@ -39,14 +40,17 @@
     allow(dead_code, unused_imports)
 )]
 
+mod default_policy;
 mod grant;
 mod name;
 mod oidc;
 mod policy;
+mod resourceless;
 mod role;
 mod shared_execution;
 mod task_roles;
 
+pub use default_policy::{DefaultPolicy, DEFAULT_POLICY_NAME, POLICY_NAME_SUFFIX};
 // The proc macros behind `action!` / `actions!`, reached through `$crate::iam`.
 pub(crate) use grant::grant_all;
 pub use grant::{CheckedStatement, Grant, Grantee};
@@ -61,7 +65,10 @@ pub use policy::{
 };
 #[doc(hidden)]
 pub use rcdk_macros::{checked_action as __checked_action, checked_actions as __checked_actions};
-pub use role::{ImportedRole, ManagedPolicy, Role, DEFAULT_POLICY_NAME, INLINE_POLICY_LIMIT};
+pub use resourceless::{
+    ecr_authorization_token, ssm_session_channels, ECR_TOKEN_REASON, SSM_CHANNELS_REASON,
+};
+pub use role::{ImportedRole, ManagedPolicy, Role, INLINE_POLICY_LIMIT};
 pub(crate) use shared_execution::ExecutionNeeds;
 pub use shared_execution::SharedExecutionRole;
 pub use task_roles::{TaskRoles, ECS_TASKS_PRINCIPAL};

@@ -4,6 +4,10 @@
 //! Wildcards are never produced by accident: an action with `*` is refused by [`Action::new`]
 //! and must be asked for with [`Action::wildcard_explicitly`]; a resource `*` is refused by
 //! [`PolicyDocument::add`] unless the statement says [`Statement::on_any_resource_explicitly`].
+//! A statement that allows a wildcard (an action pattern, `*`, or an ARN pattern such as the
+//! objects of a bucket, `${Bucket.Arn}/*`) says why with [`Statement::wildcards_because`]: the
+//! policy resource that holds it records that reason as the suppression of the rule packs'
+//! wildcard findings (cdk-nag `AwsSolutions-IAM5`), and a wildcard without one is refused.
 
 use std::collections::BTreeMap;
 
@@ -280,6 +284,9 @@ pub struct Statement {
     resources: Vec<Val<String>>,
     any_resource: bool,
     conditions: BTreeMap<ConditionOperator, BTreeMap<String, Vec<Value>>>,
+    /// Why the statement needs its wildcards (see [`Statement::wildcards_because`]); not part
+    /// of the policy text.
+    reasons: Vec<String>,
 }
 
 impl Statement {
@@ -295,6 +302,7 @@ impl Statement {
             resources: Vec::new(),
             any_resource: false,
             conditions: BTreeMap::new(),
+            reasons: Vec::new(),
         }
     }
 
@@ -321,6 +329,21 @@ impl Statement {
     /// review; some actions (e.g. `ecr:GetAuthorizationToken`) support nothing else.
     pub fn on_any_resource_explicitly(mut self) -> Statement {
         self.any_resource = true;
+        self
+    }
+
+    /// Says why this statement needs its wildcards: a `*` resource
+    /// ([`Statement::on_any_resource_explicitly`]), an ARN pattern (`${Bucket.Arn}/*`, the
+    /// objects of one bucket) or an action pattern ([`Action::wildcard_explicitly`]). Required
+    /// for an `Allow` statement with any of them; the policy that holds the statement records
+    /// the reason as the suppression of the rule packs' wildcard findings, so write what a
+    /// reviewer needs to accept it (e.g. "ecr:GetAuthorizationToken has no resource-level
+    /// permissions"). A second call adds a second reason.
+    pub fn wildcards_because(mut self, reason: impl Into<String>) -> Statement {
+        let reason = reason.into();
+        if !self.reasons.contains(&reason) {
+            self.reasons.push(reason);
+        }
         self
     }
 
@@ -378,6 +401,40 @@ impl Statement {
         self.any_resource
     }
 
+    /// Why the statement needs its wildcards ([`Statement::wildcards_because`]).
+    pub fn wildcard_reasons(&self) -> &[String] {
+        &self.reasons
+    }
+
+    /// The action patterns the statement allows (`s3:Get*`), as rule packs report them.
+    pub fn wildcard_actions(&self) -> Vec<&Action> {
+        self.actions.iter().filter(|a| a.is_wildcard()).collect()
+    }
+
+    /// The resources that are wildcards as rule packs read them: `*`, and every ARN with a `*`
+    /// in its text (`arn:...:log-group:/aws/app/*`, `${Bucket.Arn}/*`).
+    pub fn wildcard_resources(&self) -> Vec<Value> {
+        let mut out = Vec::new();
+        if self.any_resource {
+            out.push(Value::str("*"));
+        }
+        out.extend(
+            self.resources
+                .iter()
+                .filter(|r| has_wildcard(r.value()))
+                .map(|r| r.value().clone()),
+        );
+        out
+    }
+
+    /// Whether this is an identity policy statement (no principal) that allows a wildcard
+    /// action or resource: what rule packs report, and what needs a reason.
+    pub fn allows_wildcards(&self) -> bool {
+        self.effect == Effect::Allow
+            && self.principal.is_none()
+            && (!self.wildcard_actions().is_empty() || !self.wildcard_resources().is_empty())
+    }
+
     /// Checks what the policy language and this crate's rules require.
     pub fn check(&self) -> Result<(), ConstructError> {
         let bad = |reason: String| Err(ConstructError::InvalidStatement { reason });
@@ -405,7 +462,32 @@ impl Statement {
                 }
             }
         }
+        if self.allows_wildcards() && self.reasons.is_empty() {
+            return bad(format!(
+                "the statement for {} allows a wildcard ({}); say why with \
+                 .wildcards_because(\"...\") (the reason a reviewer reads beside the rule \
+                 packs' wildcard finding), or name the resources",
+                self.action_list(),
+                self.wildcard_list()
+            ));
+        }
         Ok(())
+    }
+
+    /// The wildcards of the statement, for messages.
+    fn wildcard_list(&self) -> String {
+        let mut items: Vec<String> = self
+            .wildcard_actions()
+            .iter()
+            .map(|a| format!("action `{}`", a.as_str()))
+            .collect();
+        for r in self.wildcard_resources() {
+            items.push(match r.as_str() {
+                Some(text) => format!("resource `{text}`"),
+                None => "a resource pattern ending in `*`".to_string(),
+            });
+        }
+        items.join(", ")
     }
 
     fn action_list(&self) -> String {
@@ -414,7 +496,8 @@ impl Statement {
     }
 
     /// Whether `self` and `other` merge into one statement: their `merge_key`s
-    /// are equal. Equal keys imply equal fields (`==`), so the cheap comparison rules out
+    /// are equal. Equal keys imply equal fields (`==`) but for the reasons, which are joined;
+    /// so the cheap comparison rules out
     /// almost every pair and the keys are only built for the few that pass it.
     fn merges_with(&self, other: &Statement) -> bool {
         self.sid == other.sid
@@ -478,6 +561,31 @@ impl Statement {
             m.insert("Condition".to_string(), Value::Map(conds));
         }
         Value::Map(m)
+    }
+}
+
+/// Whether a resource's text has a `*` once deployed: a literal with one, or a `Fn::Sub` /
+/// `Fn::Join` / `Fn::If` built from one (`${Bucket.Arn}/*`). References themselves (an ARN
+/// attribute) count as no wildcard, as rule packs read them.
+fn has_wildcard(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('*'),
+        Value::List(items) => items.iter().any(has_wildcard),
+        Value::Map(m) => m.values().any(has_wildcard),
+        Value::Fn(f) => match &**f {
+            Intrinsic::Sub {
+                template,
+                variables,
+            } => template.contains('*') || variables.values().any(has_wildcard),
+            Intrinsic::Join { values, .. } => has_wildcard(values),
+            Intrinsic::If {
+                then, otherwise, ..
+            } => has_wildcard(then) || has_wildcard(otherwise),
+            Intrinsic::CrossStack { value, .. } => has_wildcard(value),
+            Intrinsic::Select { list, .. } => has_wildcard(list),
+            _ => false,
+        },
+        _ => false,
     }
 }
 
@@ -550,6 +658,11 @@ impl PolicyDocument {
             existing.actions.extend(statement.actions);
             existing.actions.sort();
             existing.actions.dedup();
+            for reason in statement.reasons {
+                if !existing.reasons.contains(&reason) {
+                    existing.reasons.push(reason);
+                }
+            }
             return Added {
                 merged: true,
                 ..added
@@ -726,7 +839,7 @@ mod tests {
     use super::*;
 
     fn arn(i: usize) -> String {
-        format!("arn:aws:s3:::bucket{i}/*")
+        format!("arn:aws:s3:::bucket{i}/report.csv")
     }
 
     fn sub_with(vars: &[(&str, &str)]) -> Value {

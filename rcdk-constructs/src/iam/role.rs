@@ -1,9 +1,14 @@
-//! IAM roles whose permissions come from typed grants, in one inline policy per role whose
-//! size is checked against IAM's limit at synthesis; and managed policies for what does not fit.
+//! IAM roles whose permissions come from typed grants, in one policy per role (an
+//! `AWS::IAM::Policy` attached to it, which rule packs read) whose size is checked against IAM's
+//! inline limit at synthesis; and managed policies for what does not fit.
 
 use rcdk_core::kind::{PolicyArn, RoleArn, RoleName};
 use rcdk_core::{fns, Annotation, NodeId, Resource, Tag, Val, Value};
 
+use super::default_policy::{
+    policy_name, record_wildcard_reasons, unexplained_annotations, DefaultPolicy,
+    MANAGED_POLICY_RULES,
+};
 use super::grant::{CheckedStatement, Grant, Grantee};
 use super::name::RoleNameText;
 use super::policy::{ConditionOperator, PolicyDocument, Principal, Statement};
@@ -14,18 +19,16 @@ use crate::error::ConstructError;
 /// whitespace.
 pub const INLINE_POLICY_LIMIT: usize = 10_240;
 
-/// The name of the inline policy that holds a role's grants.
-pub const DEFAULT_POLICY_NAME: &str = "grants";
-
 /// An IAM role. Permissions are added with [`Grantee::grant`] (usually through a typed call on
 /// the shared resource, e.g. `bucket.grant_read(&mut role)`); they go into one
-/// `AWS::IAM::RolePolicy` (child `DefaultPolicy`) created with the first grant.
+/// `AWS::IAM::Policy` attached to the role (child `DefaultPolicy`, resource `Resource`, named
+/// [`super::DEFAULT_POLICY_NAME`]) created with the first grant.
 #[derive(Debug, Clone, rcdk_macros::Construct)]
 #[construct(type_name = "iam::Role", annotations = "Role::size_annotations")]
 pub struct Role {
     resource: cfn::Role,
     #[construct(id = "DefaultPolicy")]
-    policy: Option<cfn::RolePolicy>,
+    policy: Option<DefaultPolicy>,
     #[construct(skip)]
     document: PolicyDocument,
     #[construct(skip)]
@@ -33,7 +36,7 @@ pub struct Role {
     #[construct(skip)]
     name: Option<RoleNameText>,
     #[construct(skip)]
-    policy_name: Val<String>,
+    policy_name: Option<Val<String>>,
 }
 
 impl Role {
@@ -78,7 +81,7 @@ impl Role {
             document: PolicyDocument::new(),
             managed: Vec::new(),
             name: None,
-            policy_name: Val::from(DEFAULT_POLICY_NAME),
+            policy_name: None,
         }
     }
 
@@ -98,11 +101,17 @@ impl Role {
         self
     }
 
-    /// The name of the role's inline policy (default [`DEFAULT_POLICY_NAME`]), e.g. a parameter.
+    /// Names the role's policy after `name` (e.g. a parameter): the policy is named `name`
+    /// followed by [`super::POLICY_NAME_SUFFIX`] (default [`super::DEFAULT_POLICY_NAME`]).
+    ///
+    /// The suffix keeps the name apart from the one an earlier version gave the same grants
+    /// (an `AWS::IAM::RolePolicy` named `name`): CloudFormation creates the new policy before
+    /// deleting the old one, and deleting an inline policy of the same name would remove the
+    /// new permissions. The result must still be at most 128 characters.
     pub fn inline_policy_name(mut self, name: impl Into<Val<String>>) -> Role {
-        self.policy_name = name.into();
+        self.policy_name = Some(name.into());
         if let Some(policy) = &mut self.policy {
-            policy.set_policy_name(self.policy_name.clone());
+            policy.set_name(policy_name(self.policy_name.as_ref()));
         }
         self
     }
@@ -136,6 +145,22 @@ impl Role {
         self
     }
 
+    /// Attaches the AWS managed policy `name` (its path and name after `policy/`, e.g.
+    /// `service-role/AmazonRDSEnhancedMonitoringRole`) in the stack's partition. AWS changes
+    /// these policies on its own schedule and they are usually broader than one app needs, so
+    /// rule packs report them (cdk-nag `AwsSolutions-IAM4`): `reason` says why this one is the
+    /// right grant, and is recorded as the suppression of that finding on the role.
+    pub fn attach_aws_managed_policy(&mut self, name: &str, reason: &str) -> &mut Self {
+        let arn = fns::sub_plain(format!("arn:${{AWS::Partition}}:iam::aws:policy/{name}"));
+        self.resource.core_mut().suppress_cdk_nag_finding(
+            "AwsSolutions-IAM4",
+            "Policy",
+            arn.value().clone(),
+            reason,
+        );
+        self.attach_managed_policy(arn.cast())
+    }
+
     /// The role's ARN.
     pub fn arn(&self) -> Val<RoleArn> {
         self.resource.attr_arn()
@@ -166,24 +191,28 @@ impl Role {
         &mut self.resource
     }
 
-    /// The node of the role's inline policy, once something was granted: what resources that
-    /// need the permissions at start-up (an ECS service) depend on.
+    /// The node of the role's policy, once something was granted: what resources that need the
+    /// permissions at start-up (an ECS service) depend on.
     pub fn policy_node(&self) -> Option<NodeId> {
-        self.policy.as_ref().map(|p| p.core().node())
+        self.policy.as_ref().map(DefaultPolicy::node)
+    }
+
+    /// The role's policy resource, once something was granted.
+    pub fn default_policy(&self) -> Option<&DefaultPolicy> {
+        self.policy.as_ref()
     }
 
     /// Replaces everything granted so far with `document` (for a role whose policy is
     /// recomputed as a whole, like [`super::SharedExecutionRole`]); returns the policy's node.
     pub(crate) fn replace_policy_document(&mut self, document: PolicyDocument) -> NodeId {
         self.document = document;
-        let json = self.document.to_json_val();
         let role_name = self.resource.ref_();
-        let policy_name = self.policy_name.clone();
+        let name = policy_name(self.policy_name.as_ref());
         let policy = self
             .policy
-            .get_or_insert_with(|| cfn::RolePolicy::new(policy_name, role_name));
-        policy.set_policy_document(json);
-        policy.core().node()
+            .get_or_insert_with(|| DefaultPolicy::new(name, role_name));
+        policy.set_document(&self.document);
+        policy.node()
     }
 
     /// Checks the inline policy against IAM's 10,240-character limit (estimated; see
@@ -205,23 +234,23 @@ impl Role {
     }
 }
 
-/// Adds `statement` to `document` and writes it into the role's inline policy (created on the
-/// first grant as `policy_name` on `role_name`).
+/// Adds `statement` to `document` and writes it into the role's policy (created on the first
+/// grant as `policy_name` attached to `role_name`).
 fn grant_inline(
     document: &mut PolicyDocument,
-    policy: &mut Option<cfn::RolePolicy>,
+    policy: &mut Option<DefaultPolicy>,
     policy_name: Val<String>,
     role_name: Val<RoleName>,
     statement: CheckedStatement,
 ) -> Grant {
     let added = document.add_trusted(statement.0);
-    let policy = policy.get_or_insert_with(|| cfn::RolePolicy::new(policy_name, role_name));
-    policy.set_policy_document(document.to_json_val());
+    let policy = policy.get_or_insert_with(|| DefaultPolicy::new(policy_name, role_name));
+    policy.set_document(document);
     Grant {
         actions: added.actions,
         resources: added.resources,
         any_resource: added.any_resource,
-        policy: policy.core().node(),
+        policy: policy.node(),
     }
 }
 
@@ -230,7 +259,7 @@ impl Grantee for Role {
         grant_inline(
             &mut self.document,
             &mut self.policy,
-            self.policy_name.clone(),
+            policy_name(self.policy_name.as_ref()),
             self.resource.ref_(),
             statement,
         )
@@ -258,6 +287,8 @@ pub struct ManagedPolicy {
     resource: cfn::ManagedPolicy,
     #[construct(skip)]
     document: PolicyDocument,
+    #[construct(skip)]
+    unexplained: Vec<String>,
 }
 
 impl ManagedPolicy {
@@ -268,6 +299,7 @@ impl ManagedPolicy {
         ManagedPolicy {
             resource: cfn::ManagedPolicy::new(document.to_json_val()),
             document,
+            unexplained: Vec::new(),
         }
     }
 
@@ -287,6 +319,11 @@ impl Grantee for ManagedPolicy {
         let added = self.document.add_trusted(statement.0);
         self.resource
             .set_policy_document(self.document.to_json_val());
+        self.unexplained = record_wildcard_reasons(
+            self.resource.core_mut(),
+            &self.document,
+            MANAGED_POLICY_RULES,
+        );
         Grant {
             actions: added.actions,
             resources: added.resources,
@@ -304,24 +341,24 @@ impl Default for ManagedPolicy {
 
 impl ManagedPolicy {
     fn empty_annotations(&self) -> Vec<Annotation> {
+        let mut out = unexplained_annotations(&self.unexplained);
         if self.document.is_empty() {
-            vec![Annotation::error(
+            out.push(Annotation::error(
                 "this managed policy grants nothing, which IAM refuses: grant something to it \
                  or remove it",
-            )]
-        } else {
-            Vec::new()
+            ));
         }
+        out
     }
 }
 
-/// A role made outside this app ([`Role::from_arn`]). Granting to it writes an inline policy
-/// (child `Policy`) attached to it by name: only this app's side, the role's trust and other
-/// policies stay as they are.
+/// A role made outside this app ([`Role::from_arn`]). Granting to it writes an
+/// `AWS::IAM::Policy` (child `Policy`, named [`super::DEFAULT_POLICY_NAME`]) attached to it by
+/// name: only this app's side, the role's trust and other policies stay as they are.
 #[derive(Debug, Clone, rcdk_macros::Construct)]
 #[construct(type_name = "iam::ImportedRole")]
 pub struct ImportedRole {
-    policy: Option<cfn::RolePolicy>,
+    policy: Option<DefaultPolicy>,
     #[construct(skip)]
     arn: Val<RoleArn>,
     #[construct(skip)]
@@ -368,7 +405,7 @@ impl Grantee for ImportedRole {
         grant_inline(
             &mut self.document,
             &mut self.policy,
-            Val::from(DEFAULT_POLICY_NAME),
+            policy_name(None),
             self.name.clone(),
             statement,
         )

@@ -9,6 +9,7 @@ use rcdk_core::{Annotation, Child, ChildMut, Construct, NodeId, Val};
 use super::grant::{CheckedStatement, Grant, Grantee};
 use super::name::RoleNameText;
 use super::policy::{Action, PolicyDocument, Statement};
+use super::resourceless::ecr_authorization_token;
 use super::role::Role;
 use super::task_roles::ecs_role;
 
@@ -169,7 +170,7 @@ impl SharedExecutionRole {
         }
         if !self.repositories.is_empty() {
             // The token action has no resource type: the one wildcard an image pull needs.
-            add(allow_on(&["ecr:GetAuthorizationToken"], &[]).on_any_resource_explicitly());
+            add(ecr_authorization_token());
             add(allow_on(
                 &[
                     "ecr:BatchCheckLayerAvailability",

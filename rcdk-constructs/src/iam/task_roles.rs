@@ -7,6 +7,7 @@ use rcdk_core::{fns, Val};
 use super::grant::{CheckedStatement, Grant, Grantee};
 use super::name::RoleNameText;
 use super::policy::Statement;
+use super::resourceless::{ecr_authorization_token, ssm_session_channels};
 use super::role::Role;
 
 /// The ECS tasks service principal (a principal name, not a host that is contacted).
@@ -123,8 +124,7 @@ impl TaskRoles {
     /// the one wildcard resource the execution role cannot avoid. The layer actions are scoped
     /// to the repositories.
     pub fn grant_ecr_pull(&mut self, repository_arns: Vec<Val<String>>) -> Vec<Grant> {
-        let token = Statement::allow([crate::action!("ecr:GetAuthorizationToken")])
-            .on_any_resource_explicitly();
+        let token = ecr_authorization_token();
         let mut grants = vec![self.execution.grant(CheckedStatement::trusted(token))];
         if !repository_arns.is_empty() {
             let mut pull = Statement::allow([
@@ -185,14 +185,7 @@ impl TaskRoles {
 
     /// The statement of [`TaskRoles::grant_ecs_exec`], for a task role held alone.
     pub(crate) fn ecs_exec_statement() -> CheckedStatement {
-        let statement = Statement::allow([
-            crate::action!("ssmmessages:CreateControlChannel"),
-            crate::action!("ssmmessages:CreateDataChannel"),
-            crate::action!("ssmmessages:OpenControlChannel"),
-            crate::action!("ssmmessages:OpenDataChannel"),
-        ])
-        .on_any_resource_explicitly();
-        CheckedStatement::trusted(statement)
+        CheckedStatement::trusted(ssm_session_channels())
     }
 }
 

@@ -491,18 +491,34 @@ impl<P: Placement> FunctionBuilder<P> {
         // Its own log group only, rather than AWSLambdaBasicExecutionRole's logs on `*`.
         logs.grant_write(&mut role);
         if subnets.is_some() {
-            // Lambda creates and deletes the function's network interfaces with the role;
-            // EC2 does not scope these actions to resources.
+            // Lambda creates and deletes the function's network interfaces with the role. The
+            // interfaces do not exist before, so the writes are scoped to this account and
+            // region (the interface, its subnet and security groups); the read has no
+            // resource type.
             let eni = Statement::allow(crate::actions![
                 "ec2:AssignPrivateIpAddresses",
                 "ec2:CreateNetworkInterface",
                 "ec2:DeleteNetworkInterface",
-                "ec2:DescribeNetworkInterfaces",
                 "ec2:UnassignPrivateIpAddresses"
             ])
-            .on_any_resource_explicitly()
+            .on(fns::sub_plain(
+                "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:*",
+            ))
+            .wildcards_because(
+                "Lambda creates and deletes the function's network interfaces in the VPC with \
+                 this role: the interfaces, and so their ARNs, do not exist before Lambda \
+                 creates them; scoped to this account and region",
+            )
             .checked()?;
             role.grant(eni);
+            let describe = Statement::allow(crate::actions!["ec2:DescribeNetworkInterfaces"])
+                .on_any_resource_explicitly()
+                .wildcards_because(
+                    "ec2:DescribeNetworkInterfaces has no resource-level permissions (IAM \
+                     accepts only `*` for it); Lambda reads the function's interfaces with it",
+                )
+                .checked()?;
+            role.grant(describe);
         }
         let dead_letters = self.dead_letter_queue.then(Queue::for_dead_letters);
         if let Some(queue) = &dead_letters {
@@ -682,7 +698,11 @@ impl<P: Placement> Function<P> {
             grantee,
             Statement::allow(crate::actions!["lambda:InvokeFunction"])
                 .on(arn)
-                .on(qualified),
+                .on(qualified)
+                .wildcards_because(
+                    "`<function ARN>:*` is this one function's versions and aliases, which \
+                     an invocation may name",
+                ),
             [],
         )
     }

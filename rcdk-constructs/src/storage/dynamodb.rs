@@ -46,7 +46,11 @@ pub trait ITable {
                 "dynamodb:Scan"
             ])
             .on(self.table_arn())
-            .on(self.indexes_arn()),
+            .on(self.indexes_arn())
+            .wildcards_because(
+                "queries and scans on the indexes of this one table (`<table ARN>/index/*`), \
+                 the ARN form DynamoDB authorizes index reads against",
+            ),
             [],
         )
     }

@@ -26,7 +26,11 @@ pub trait ILogGroup {
         grant_all(
             grantee,
             Statement::allow(crate::actions!["logs:CreateLogStream", "logs:PutLogEvents"])
-                .on(self.log_group_arn()),
+                .on(self.log_group_arn())
+                .wildcards_because(
+                    "`log-group:NAME:*` is the streams of this one log group (the ARN form \
+                     logs:CreateLogStream and logs:PutLogEvents are authorized against)",
+                ),
             [],
         )
     }

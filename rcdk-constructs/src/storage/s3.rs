@@ -41,7 +41,9 @@ pub trait IBucket {
         grant_all(
             grantee,
             Statement::allow(crate::actions!["s3:ListBucket"]).on(self.bucket_arn()),
-            [Statement::allow(crate::actions!["s3:GetObject"]).on(self.objects_arn())],
+            [Statement::allow(crate::actions!["s3:GetObject"])
+                .on(self.objects_arn())
+                .wildcards_because(OBJECTS_REASON)],
         )
     }
 
@@ -50,7 +52,8 @@ pub trait IBucket {
         grant_all(
             grantee,
             Statement::allow(crate::actions!["s3:DeleteObject", "s3:PutObject"])
-                .on(self.objects_arn()),
+                .on(self.objects_arn())
+                .wildcards_because(OBJECTS_REASON),
             [],
         )
     }
@@ -65,10 +68,16 @@ pub trait IBucket {
                 "s3:DeleteObject",
                 "s3:PutObject"
             ])
-            .on(self.objects_arn())],
+            .on(self.objects_arn())
+            .wildcards_because(OBJECTS_REASON)],
         )
     }
 }
+
+/// Why object grants name `<bucket ARN>/*`.
+const OBJECTS_REASON: &str = "object actions on the objects of this one bucket \
+     (`<bucket ARN>/*`): object ARNs are per key, and the keys are the application's data, \
+     written at run time";
 
 /// checkov: "bucket has access logging enabled".
 const ACCESS_LOGS_CHECK: &str = "CKV_AWS_18";

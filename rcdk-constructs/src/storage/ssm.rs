@@ -181,7 +181,12 @@ impl ParameterPath {
         grant_all(
             grantee,
             Statement::allow(crate::actions!["ssm:GetParameter", "ssm:GetParameters"])
-                .on(self.arn_below()),
+                .on(self.arn_below())
+                .wildcards_because(format!(
+                    "reads of the parameters below the path `{}` (`parameter{}/*`): the grant \
+                     is for the path, including parameters created under it later",
+                    self.0, self.0
+                )),
             [Statement::allow(crate::actions!["ssm:GetParametersByPath"]).on(path_arn)],
         )
     }

@@ -141,10 +141,10 @@ fn resource(core: &ResourceCore, r: &mut Resolver<'_, '_>, stack: usize, path: &
         m.insert("UpdatePolicy".to_string(), r.render(p, stack, path));
     }
     if !a.metadata.is_empty() {
-        m.insert(
-            "Metadata".to_string(),
-            r.render_map(&a.metadata, stack, path),
-        );
+        let mut metadata = r.render_map(&a.metadata, stack, path);
+        // Suppressions of cdk-nag findings about references name them by logical id.
+        crate::suppression::finish_rendered(&mut metadata);
+        m.insert("Metadata".to_string(), metadata);
     }
     let mut out = Value::Map(m);
     for (override_path, value) in core.overrides() {
