@@ -167,8 +167,8 @@ fn postgres_uses_iam_auth_and_enhanced_monitoring_with_a_scoped_role() {
         role["Properties"].get("ManagedPolicyArns").is_none(),
         "{role}"
     );
-    let (policy_id, policy) = at(data, "Db/MonitoringRole/DefaultPolicy");
-    assert_eq!(policy["Properties"]["RoleName"], json!({"Ref": role_id}));
+    let (policy_id, policy) = at(data, "Db/MonitoringRole/DefaultPolicy/Resource");
+    assert_eq!(policy["Properties"]["Roles"], json!([{"Ref": role_id}]));
     assert_eq!(db["DependsOn"], json!([policy_id]));
     let group =
         "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:RDSOSMetrics";

@@ -324,9 +324,19 @@ fn backups_go_to_glacier_after_30_days_and_expire_after_a_year() {
     let (_, bucket) = at(stack, &t, "Baseline/Backups/Resource");
     let p = &bucket["Properties"];
     assert_eq!(p["VersioningConfiguration"]["Status"], "Enabled");
+    // The bucket's default rules for every object (incomplete uploads, old versions), then the
+    // dumps' own.
     assert_eq!(
         p["LifecycleConfiguration"]["Rules"],
         json!([{
+            "Status": "Enabled",
+            "Id": "AbortIncompleteMultipartUploads",
+            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}
+        }, {
+            "Status": "Enabled",
+            "Id": "ExpireNoncurrentVersions",
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 90}
+        }, {
             "Status": "Enabled",
             "Id": "DumpsToGlacierThenExpire",
             "Prefix": "dumps/",
