@@ -137,7 +137,7 @@ ElasticAddress.delete = _address_delete
 
 
 # Gap 3: resource types moto's CloudFormation does not implement (ElastiCache replication
-# groups, Secrets Manager secrets, RDS subnet groups, IAM::RolePolicy, S3 bucket policies,
+# groups, Secrets Manager secrets, RDS subnet groups, S3 bucket and SQS queue policies,
 # Application Auto Scaling, ...). moto skips them, so any `Fn::GetAtt` on one fails the whole
 # stack ("ValidationError: Template error: instance of Fn::GetAtt references undefined resource
 # Cache7DA9DE73") and a `Ref` to one resolves to null. They become inert placeholders with an
@@ -282,6 +282,29 @@ def _create_repository_patched(cls, resource_name, cloudformation_json, account_
 
 
 _EcrRepository.create_from_cloudformation_json = classmethod(_create_repository_patched)
+
+
+# Gap 7: AWS::KMS::Key with `Tags`. CloudFormation's tags are `{Key, Value}`; moto hands them to
+# its KMS API unchanged, which reads `{TagKey, TagValue}` ("KeyError: 'TagKey'" in
+# tag_resource), so the key is not created and every `Fn::GetAtt` on it fails the stack.
+from moto.kms.models import Key as _KmsKey
+
+_create_key = _KmsKey.create_from_cloudformation_json.__func__
+
+
+def _create_key_patched(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    resource = dict(cloudformation_json)
+    properties = dict(resource.get("Properties", {}))
+    tags = properties.get("Tags")
+    if isinstance(tags, list):
+        properties["Tags"] = [
+            {"TagKey": t.get("Key"), "TagValue": t.get("Value")} for t in tags if isinstance(t, dict)
+        ]
+    resource["Properties"] = properties
+    return _create_key(cls, resource_name, resource, account_id, region_name, **kwargs)
+
+
+_KmsKey.create_from_cloudformation_json = classmethod(_create_key_patched)
 
 
 if __name__ == "__main__":

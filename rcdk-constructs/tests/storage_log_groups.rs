@@ -247,14 +247,7 @@ fn cfn_lint_and_checkov_find_nothing() {
 /// names the opt-out, and each such suppression covers a finding.
 #[test]
 fn the_rule_packs_find_nothing_but_the_recorded_exceptions() {
-    let assembly = assembly();
-    let dir = tempfile::tempdir().unwrap();
-    assembly.write(dir.path()).unwrap();
-    let templates: Vec<_> = assembly
-        .stacks
-        .iter()
-        .map(|s| dir.path().join(&s.file_name))
-        .collect();
+    let (_dir, templates) = support::written_templates(&assembly());
     let run = rcdk_testkit::rulepacks::run_rule_packs(&templates).unwrap();
     let ours = |rule: &str| {
         rule.starts_with("cloudwatch_log_group")

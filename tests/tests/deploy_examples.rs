@@ -15,7 +15,7 @@
 //!   IPs behind, so the VPC's deletion fails: "DependencyViolation: The vpc vpc-... has
 //!   dependencies and cannot be deleted."
 //! - Types moto's CloudFormation does not implement (ElastiCache, Secrets Manager,
-//!   `IAM::RolePolicy`, `S3::BucketPolicy`, Application Auto Scaling, ...) are skipped, and a
+//!   `S3::BucketPolicy`, `SQS::QueuePolicy`, Application Auto Scaling, ...) are skipped, and a
 //!   `Fn::GetAtt` on one fails the stack ("Template error: instance of Fn::GetAtt references
 //!   undefined resource ..."): they become inert placeholders.
 //! - Attributes moto does not implement, such as an RDS instance's
@@ -31,6 +31,9 @@
 //! - An ECR repository without `RepositoryName` gets moto's generated name with the logical
 //!   id's capitals, which moto's ECR refuses ("Invalid parameter at 'repositoryName'"); it is
 //!   lower-cased, as CloudFormation's generated names are.
+//! - `AWS::KMS::Key` with `Tags` (`{Key, Value}` in CloudFormation; moto's KMS reads
+//!   `{TagKey, TagValue}` and fails with "KeyError: 'TagKey'", leaving the key uncreated): the
+//!   tags are converted.
 
 mod common;
 
@@ -89,10 +92,6 @@ const WHY_MOTO_LACKS: &[(&str, &str)] = &[
         "moto's IAM has OIDC providers in its API only, with no CloudFormation model",
     ),
     (
-        "AWS::IAM::RolePolicy",
-        "moto's CloudFormation has IAM::Policy and IAM::ManagedPolicy, not the inline RolePolicy resource",
-    ),
-    (
         "AWS::S3::BucketPolicy",
         "moto's CloudFormation models S3 buckets only; bucket policies exist in its S3 API alone",
     ),
@@ -104,10 +103,18 @@ const WHY_MOTO_LACKS: &[(&str, &str)] = &[
         "AWS::SecretsManager::Secret",
         "moto's Secrets Manager has no CloudFormation model",
     ),
+    (
+        "AWS::SQS::QueuePolicy",
+        "moto's CloudFormation models SQS queues only; queue policies exist in its SQS API alone",
+    ),
+    (
+        "AWS::RDS::DBInstance.DbiResourceId",
+        "moto's RDS instance in CloudFormation has no DbiResourceId attribute, the resource id that IAM database authentication grants name",
+    ),
 ];
 
 /// The substitutions the bootstrap stack needs, with how many resources of each.
-const BOOTSTRAP_SUBSTITUTIONS: &[(&str, usize)] = &[("AWS::S3::BucketPolicy", 1)];
+const BOOTSTRAP_SUBSTITUTIONS: &[(&str, usize)] = &[("AWS::S3::BucketPolicy", 2)];
 
 /// Per example, the substitutions its own stacks need, with how many resources of each. An
 /// example not listed needs none.
@@ -119,36 +126,37 @@ const EXPECTED_SUBSTITUTIONS: &[(&str, &[(&str, usize)])] = &[
             ("AWS::Budgets::Budget", 1),
             ("AWS::EC2::SecurityGroupEgress", 5),
             ("AWS::IAM::OIDCProvider", 1),
-            ("AWS::IAM::RolePolicy", 3),
-            ("AWS::S3::BucketPolicy", 3),
+            ("AWS::RDS::DBInstance.DbiResourceId", 1),
+            ("AWS::S3::BucketPolicy", 6),
             ("AWS::SNS::TopicPolicy", 1),
+            ("AWS::SQS::QueuePolicy", 1),
         ],
     ),
-    ("ecs-foundation", &[("AWS::IAM::RolePolicy", 3)]),
+    ("hello", &[("AWS::SQS::QueuePolicy", 1)]),
     (
         "microservices",
         &[
             ("AWS::EC2::NetworkAcl", 1),
-            ("AWS::EC2::NetworkAclEntry", 11),
+            ("AWS::EC2::NetworkAclEntry", 12),
             ("AWS::EC2::SecurityGroupEgress", 8),
             ("AWS::EC2::SubnetNetworkAclAssociation", 2),
             ("AWS::ElastiCache::ReplicationGroup", 1),
             ("AWS::ElastiCache::SubnetGroup", 1),
-            ("AWS::IAM::RolePolicy", 3),
-            ("AWS::S3::BucketPolicy", 2),
+            ("AWS::S3::BucketPolicy", 4),
+            ("AWS::SQS::QueuePolicy", 2),
             ("AWS::SecretsManager::Secret", 3),
         ],
     ),
     (
         "nightly-job",
-        &[("AWS::IAM::RolePolicy", 1), ("AWS::S3::BucketPolicy", 1)],
+        &[("AWS::S3::BucketPolicy", 2), ("AWS::SQS::QueuePolicy", 1)],
     ),
     (
         "smartinvoice",
         &[
             ("AWS::EC2::SecurityGroupEgress", 7),
-            ("AWS::IAM::RolePolicy", 3),
-            ("AWS::S3::BucketPolicy", 1),
+            ("AWS::S3::BucketPolicy", 2),
+            ("AWS::SQS::QueuePolicy", 1),
         ],
     ),
 ];
