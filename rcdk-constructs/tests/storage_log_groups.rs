@@ -247,7 +247,8 @@ fn cfn_lint_and_checkov_find_nothing() {
 /// names the opt-out, and each such suppression covers a finding.
 #[test]
 fn the_rule_packs_find_nothing_but_the_recorded_exceptions() {
-    let (_dir, templates) = support::written_templates(&assembly());
+    let assembly = assembly();
+    let (_dir, templates) = support::written_templates(&assembly);
     let run = rcdk_testkit::rulepacks::run_rule_packs(&templates).unwrap();
     let ours = |rule: &str| {
         rule.starts_with("cloudwatch_log_group")
