@@ -50,6 +50,26 @@ pub const ACCOUNT_PLACEHOLDER: &str = "${AWS::AccountId}";
 /// The placeholder for the region in destinations and URLs.
 pub const REGION_PLACEHOLDER: &str = "${AWS::Region}";
 
+/// Type of the stack-artifact metadata entry that records one parameter of a stack whose value
+/// is an output of a stack in another environment (a reference across accounts or regions).
+/// The entry sits under the stack's own path (`/<StackId>`); its data is a
+/// [`CrossEnvironmentParameter`]. Deployment reads the producer's output and passes it as the
+/// parameter's value.
+pub const CROSS_ENVIRONMENT_PARAMETER: &str = "rcdk:crossEnvironmentParameter";
+
+/// One parameter of a consumer stack fed by an output of a producer stack in another
+/// environment: the data of a [`CROSS_ENVIRONMENT_PARAMETER`] metadata entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrossEnvironmentParameter {
+    /// The consumer's parameter (logical id).
+    pub parameter: String,
+    /// Artifact id of the producer stack.
+    pub producer_stack: String,
+    /// The producer's output (logical id) holding the value.
+    pub output: String,
+}
+
 /// Replaces [`ACCOUNT_PLACEHOLDER`] and [`REGION_PLACEHOLDER`] in `text`.
 pub fn replace_placeholders(text: &str, account: &str, region: &str) -> String {
     text.replace(ACCOUNT_PLACEHOLDER, account)
@@ -493,6 +513,9 @@ pub struct AssemblyStack {
     pub tags: IndexMap<String, String>,
     /// Termination protection.
     pub termination_protection: bool,
+    /// Parameters whose values are outputs of stacks in other environments (read from the
+    /// artifact's [`CROSS_ENVIRONMENT_PARAMETER`] metadata entries).
+    pub cross_environment_parameters: Vec<CrossEnvironmentParameter>,
     /// All properties as written.
     pub properties: StackProperties,
 }
@@ -601,6 +624,29 @@ fn check_version(version: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The [`CROSS_ENVIRONMENT_PARAMETER`] entries of stack artifact `id`, in the order written.
+fn cross_environment_parameters(
+    id: &str,
+    artifact: &ArtifactManifest,
+) -> Result<Vec<CrossEnvironmentParameter>, String> {
+    let Some(entries) = artifact
+        .metadata
+        .as_ref()
+        .and_then(|m| m.get(&format!("/{id}")))
+    else {
+        return Ok(Vec::new());
+    };
+    entries
+        .iter()
+        .filter(|e| e.get("type").and_then(serde_json::Value::as_str) == Some(CROSS_ENVIRONMENT_PARAMETER))
+        .map(|e| {
+            serde_json::from_value(e.get("data").cloned().unwrap_or_default()).map_err(|err| {
+                format!("stack artifact {id:?} has a {CROSS_ENVIRONMENT_PARAMETER} entry that cannot be read ({err})")
+            })
+        })
+        .collect()
+}
+
 fn stacks_in_order(manifest: &AssemblyManifest) -> Result<Vec<AssemblyStack>, String> {
     let mut stacks = Vec::new();
     for (id, artifact) in &manifest.artifacts {
@@ -641,6 +687,7 @@ fn stacks_in_order(manifest: &AssemblyManifest) -> Result<Vec<AssemblyStack>, St
                 .collect(),
             tags: props.tags.clone(),
             termination_protection: props.termination_protection,
+            cross_environment_parameters: cross_environment_parameters(id, artifact)?,
             properties: props.clone(),
         });
     }

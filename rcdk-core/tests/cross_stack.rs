@@ -333,3 +333,177 @@ fn duplicate_export_names_are_an_error() {
         "export name 'Shared' is also exported by A/Out"
     );
 }
+
+/// Stack `A` in `a_env` holds the queue; stack `B` in `b_env` uses it (`None`: agnostic).
+fn app_in(a_env: Option<(&str, &str)>, b_env: Option<(&str, &str)>) -> App {
+    let jobs = queue();
+    let user = queue()
+        .prop("Arn", jobs.get_att::<String>("Arn"))
+        .prop("Url", jobs.ref_::<String>())
+        .prop("Zones", jobs.core().get_att_list::<String>("Zones"))
+        .prop("Again", jobs.get_att::<String>("Arn"));
+    let place = |stack: Stack, env: Option<(&str, &str)>| match env {
+        Some((account, region)) => stack.env(account, region),
+        None => stack,
+    };
+    App::new()
+        .with(place(Stack::new("B"), b_env).with("User", user))
+        .with(place(Stack::new("A"), a_env).with("Jobs", jobs))
+}
+
+#[test]
+fn across_regions_the_value_is_an_output_and_a_parameter() {
+    for strategy in [CrossStackStrategy::Export, CrossStackStrategy::SsmParameter] {
+        let mut app = app_in(
+            Some(("111111111111", "eu-west-1")),
+            Some(("111111111111", "eu-central-1")),
+        );
+        // Neither strategy works across environments, so neither changes the result.
+        app.set_cross_stack_strategy(strategy);
+        let assembly = app.synth().unwrap();
+        let a = template(&assembly, "A");
+        assert_eq!(
+            a["Outputs"],
+            json!({
+                "CrossEnvJobs2F17A0F8Arn": {
+                    "Value": {"Fn::GetAtt": ["Jobs2F17A0F8", "Arn"]},
+                    "Description": "Read at deploy time for a stack in another environment (a reference across environments)"
+                },
+                "CrossEnvJobs2F17A0F8": {
+                    "Value": {"Ref": "Jobs2F17A0F8"},
+                    "Description": "Read at deploy time for a stack in another environment (a reference across environments)"
+                },
+                "CrossEnvJobs2F17A0F8Zones": {
+                    "Value": {"Fn::Join": [",", {"Fn::GetAtt": ["Jobs2F17A0F8", "Zones"]}]},
+                    "Description": "Read at deploy time for a stack in another environment (a reference across environments)"
+                }
+            }),
+            "no export, no SSM parameter: {a}"
+        );
+        assert!(a["Resources"].as_object().unwrap().len() == 1, "{a}");
+        let b = template(&assembly, "B");
+        assert_eq!(
+            b["Parameters"],
+            json!({
+                "CrossEnvAJobs2F17A0F8Arn": {
+                    "Type": "String",
+                    "Description": "Output CrossEnvJobs2F17A0F8Arn of stack A (aws://111111111111/eu-west-1), passed at deploy time"
+                },
+                "CrossEnvAJobs2F17A0F8": {
+                    "Type": "String",
+                    "Description": "Output CrossEnvJobs2F17A0F8 of stack A (aws://111111111111/eu-west-1), passed at deploy time"
+                },
+                "CrossEnvAJobs2F17A0F8Zones": {
+                    "Type": "CommaDelimitedList",
+                    "Description": "Output CrossEnvJobs2F17A0F8Zones of stack A (aws://111111111111/eu-west-1), passed at deploy time"
+                }
+            })
+        );
+        assert_eq!(
+            b["Resources"]["UserB512D97E"]["Properties"],
+            json!({
+                "Arn": {"Ref": "CrossEnvAJobs2F17A0F8Arn"},
+                "Url": {"Ref": "CrossEnvAJobs2F17A0F8"},
+                "Zones": {"Ref": "CrossEnvAJobs2F17A0F8Zones"},
+                "Again": {"Ref": "CrossEnvAJobs2F17A0F8Arn"}
+            })
+        );
+        // The producer deploys first, and the manifest records the wiring.
+        let ids: Vec<&str> = assembly.stacks.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["A", "B"]);
+        let manifest = assembly.manifest();
+        let artifact = &manifest.artifacts["B"];
+        assert_eq!(artifact.dependencies, ["A", "B.assets"]);
+        assert_eq!(
+            artifact.metadata.as_ref().unwrap()["/B"],
+            vec![
+                json!({"type": "rcdk:crossEnvironmentParameter", "data": {
+                    "parameter": "CrossEnvAJobs2F17A0F8Arn", "producerStack": "A",
+                    "output": "CrossEnvJobs2F17A0F8Arn"}}),
+                json!({"type": "rcdk:crossEnvironmentParameter", "data": {
+                    "parameter": "CrossEnvAJobs2F17A0F8", "producerStack": "A",
+                    "output": "CrossEnvJobs2F17A0F8"}}),
+                json!({"type": "rcdk:crossEnvironmentParameter", "data": {
+                    "parameter": "CrossEnvAJobs2F17A0F8Zones", "producerStack": "A",
+                    "output": "CrossEnvJobs2F17A0F8Zones"}}),
+            ]
+        );
+        assert!(manifest.artifacts["A"]
+            .metadata
+            .as_ref()
+            .unwrap()
+            .get("/A")
+            .is_none());
+    }
+}
+
+#[test]
+fn the_written_manifest_reads_back_the_wiring() {
+    let mut app = app_in(
+        Some(("111111111111", "eu-west-1")),
+        Some(("222222222222", "eu-west-1")),
+    );
+    let assembly = app.synth().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cdk.out");
+    assembly.write(&out).unwrap();
+    let cloud = rcdk_core::cloud_assembly::CloudAssembly::load(&out).unwrap();
+    let b = cloud.stack("B").unwrap();
+    let wiring: Vec<(&str, &str, &str)> = b
+        .cross_environment_parameters
+        .iter()
+        .map(|p| {
+            (
+                p.parameter.as_str(),
+                p.producer_stack.as_str(),
+                p.output.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        wiring,
+        [
+            ("CrossEnvAJobs2F17A0F8Arn", "A", "CrossEnvJobs2F17A0F8Arn"),
+            ("CrossEnvAJobs2F17A0F8", "A", "CrossEnvJobs2F17A0F8"),
+            (
+                "CrossEnvAJobs2F17A0F8Zones",
+                "A",
+                "CrossEnvJobs2F17A0F8Zones"
+            ),
+        ]
+    );
+    assert!(cloud
+        .stack("A")
+        .unwrap()
+        .cross_environment_parameters
+        .is_empty());
+}
+
+#[test]
+fn within_one_environment_the_strategies_stay() {
+    let env = Some(("111111111111", "eu-west-1"));
+    let assembly = app_in(env, env).synth().unwrap();
+    let b = template(&assembly, "B");
+    assert_eq!(
+        b["Resources"]["UserB512D97E"]["Properties"]["Arn"],
+        json!({"Fn::ImportValue": "A:Jobs2F17A0F8-Arn"})
+    );
+    assert!(b.get("Parameters").is_none(), "{b}");
+    assert!(assembly.stack("B").unwrap().cross_environment.is_empty());
+}
+
+#[test]
+fn an_environment_agnostic_side_is_refused_with_both_stacks_named() {
+    for (a_env, b_env) in [
+        (Some(("111111111111", "eu-west-1")), None),
+        (None, Some(("111111111111", "eu-west-1"))),
+    ] {
+        let err = app_in(a_env, b_env).synth().unwrap_err().to_string();
+        assert!(err.contains("B/User"), "{err}");
+        assert!(err.contains("stack A"), "{err}");
+        assert!(err.contains("stack B"), "{err}");
+        assert!(err.contains("environment-agnostic"), "{err}");
+        assert!(err.contains("aws://111111111111/eu-west-1"), "{err}");
+        assert!(err.contains(".env(account, region)"), "{err}");
+    }
+}

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
-use rcdk_core::cloud_assembly::{CloudAssembly, Environment};
+use rcdk_core::cloud_assembly::{CloudAssembly, CrossEnvironmentParameter, Environment};
 use rcdk_core::synth::STATEFUL_TYPES;
 use serde::Deserialize;
 use serde_json::Value;
@@ -66,6 +66,10 @@ pub struct StackEntry {
     /// The bootstrap version the stack needs.
     #[serde(skip)]
     pub requires_bootstrap_version: Option<u32>,
+    /// Parameters whose values are outputs of stacks in other environments, read from those
+    /// stacks at deploy time.
+    #[serde(skip)]
+    pub cross_environment: Vec<CrossEnvironmentParameter>,
 }
 
 /// Reads what deployment needs from a template: its size, whether it has a `Transform`, and its
@@ -158,6 +162,7 @@ impl Assembly {
                 environment: s.environment.clone(),
                 bootstrap_parameter: s.properties.bootstrap_stack_version_ssm_parameter.clone(),
                 requires_bootstrap_version: s.properties.requires_bootstrap_stack_version,
+                cross_environment: s.cross_environment_parameters.clone(),
             });
         }
         Ok(Assembly {

@@ -12,6 +12,7 @@ use crate::assembly::{Assembly, Template};
 use crate::changeset::{self, ChangeSet, Created};
 use crate::client::Clients;
 use crate::confirm::Confirm;
+use crate::cross_env;
 use crate::diff::diff_templates;
 use crate::errors::{Error, Result};
 use crate::events::EventTracker;
@@ -159,6 +160,18 @@ impl Deploy {
         let s = &self.session;
         let name = stack.stack_name.as_str();
         let template = assembly.template(stack)?;
+        // Values from stacks in other environments join the given parameters; the producers
+        // are read with the current session's credentials.
+        let with_values;
+        let options = if stack.cross_environment.is_empty() {
+            options
+        } else {
+            with_values = DeployOptions {
+                parameters: cross_env::parameters(assembly, stack, &options.parameters, s).await?,
+                ..options.clone()
+            };
+            &with_values
+        };
         let mut info = describe(s.cfn(), name).await?;
         if let Some(current) = info.as_ref().filter(|i| in_progress(&i.status)) {
             s.output.line(format!(

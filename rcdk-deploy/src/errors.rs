@@ -104,6 +104,24 @@ pub enum Error {
         /// ` --qualifier Q` for a qualifier other than the default, else empty.
         qualifier_flag: String,
     },
+    /// A value a stack takes from a stack in another environment cannot be read.
+    #[error("stack {consumer} takes parameter {parameter} from output {output} of stack {producer} ({environment}), but {reason}; {advice}")]
+    CrossEnvironment {
+        /// The consuming stack (id).
+        consumer: String,
+        /// The consumer's parameter.
+        parameter: String,
+        /// The producing stack (id).
+        producer: String,
+        /// The producer's output.
+        output: String,
+        /// The producer's environment, `aws://ACCOUNT/REGION`.
+        environment: String,
+        /// What was found instead.
+        reason: String,
+        /// What to do.
+        advice: String,
+    },
     /// A stack names an environment that the credentials or the region do not reach.
     #[error("stack {stack} is for {wanted}, but {reason}; {advice}; nothing was changed")]
     WrongEnvironment {

@@ -25,6 +25,7 @@ mod bootstrap;
 mod changeset;
 mod client;
 mod confirm;
+mod cross_env;
 mod deploy;
 mod destroy;
 pub mod diff;

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::assembly::Assembly;
 use crate::changeset::{self, Created};
+use crate::cross_env;
 use crate::deploy::Deploy;
 use crate::diff::{diff_templates, render, TemplateDiff};
 use crate::errors::{Error, Result};
@@ -78,6 +79,13 @@ impl Deploy {
             };
             let diff = diff_templates(&deployed, &template.json, &stack.stateful_resources);
             s.output.line(render(&title, &diff).trim_end());
+            // Values from stacks in other environments: shown as read from the producers.
+            if !stack.cross_environment.is_empty() {
+                let resolved = cross_env::resolve(assembly, stack, &options.parameters, s).await?;
+                for line in cross_env::describe_for_diff(&resolved) {
+                    s.output.line(line);
+                }
+            }
             if options.save_plan.is_some() {
                 let (kind, previous) = match &info {
                     None => (ChangeSetType::Create, Vec::new()),
@@ -92,11 +100,13 @@ impl Deploy {
                     Some(i) => (ChangeSetType::Update, i.parameter_keys.clone()),
                 };
                 let creates = kind == ChangeSetType::Create;
+                let parameters =
+                    cross_env::parameters(assembly, stack, &options.parameters, s).await?;
                 let request = StackRequest::build(
                     s,
                     stack,
                     &template,
-                    &options.parameters,
+                    &parameters,
                     &previous,
                     options.template_bucket.as_deref(),
                 )

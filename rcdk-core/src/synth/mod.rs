@@ -24,9 +24,10 @@ use crate::asset::FileAssetDef;
 use crate::bootstrap::{version_parameter, REQUIRED_BOOTSTRAP_VERSION};
 use crate::cloud_assembly::{
     ArtifactManifest, ArtifactProperties, ArtifactType, AssemblyManifest, AssetManifest,
-    AssetManifestProperties, DockerImageDestination, DockerImageEntry, Environment, FileAssetEntry,
-    FileDestination, FileSource, Packaging, RuntimeInfo, StackProperties, TreeArtifactProperties,
-    CURRENT_DESTINATION, MANIFEST_VERSION, TREE_ARTIFACT_ID, TREE_FILE,
+    AssetManifestProperties, CrossEnvironmentParameter, DockerImageDestination, DockerImageEntry,
+    Environment, FileAssetEntry, FileDestination, FileSource, Packaging, RuntimeInfo,
+    StackProperties, TreeArtifactProperties, CROSS_ENVIRONMENT_PARAMETER, CURRENT_DESTINATION,
+    MANIFEST_VERSION, TREE_ARTIFACT_ID, TREE_FILE,
 };
 use crate::construct::{Annotation, ChildId, Construct, CostItem, Level};
 use crate::error::{SynthError, SynthErrors};
@@ -114,6 +115,8 @@ pub struct StackArtifact {
     pub assets: Vec<(String, FileAssetDef)>,
     /// Container-image assets placed in the stack, with their construct paths.
     pub images: Vec<(String, ImageAssetDef)>,
+    /// Parameters whose values deployment reads from outputs of stacks in other environments.
+    pub cross_environment: Vec<CrossEnvironmentParameter>,
 }
 
 impl StackArtifact {
@@ -238,7 +241,7 @@ impl StackArtifact {
     pub fn artifact(&self) -> ArtifactManifest {
         let mut dependencies = self.dependencies.clone();
         dependencies.push(self.asset_manifest_id());
-        let metadata = self
+        let mut metadata: IndexMap<String, Vec<serde_json::Value>> = self
             .paths
             .iter()
             .map(|(logical, path)| {
@@ -248,6 +251,13 @@ impl StackArtifact {
                 )
             })
             .collect();
+        // Under the stack's own path: the wiring belongs to the stack, not to one construct.
+        for p in &self.cross_environment {
+            metadata
+                .entry(format!("/{}", self.id))
+                .or_default()
+                .push(serde_json::json!({"type": CROSS_ENVIRONMENT_PARAMETER, "data": p}));
+        }
         ArtifactManifest {
             r#type: ArtifactType::Stack,
             environment: Some(self.environment.clone()),
@@ -443,8 +453,18 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
         .iter()
         .map(|s| s.bootstrap_qualifier().to_string())
         .collect();
-    let mut resolver =
-        render::Resolver::new(&walk, names.clone(), qualifiers, app.cross_stack_strategy());
+    let environments: Vec<Environment> = app
+        .stacks()
+        .iter()
+        .map(|s| s.environment().clone())
+        .collect();
+    let mut resolver = render::Resolver::new(
+        &walk,
+        names.clone(),
+        qualifiers,
+        environments,
+        app.cross_stack_strategy(),
+    );
     let mut sections: Vec<template::Sections> =
         (0..stacks.len()).map(|_| Default::default()).collect();
     for (i, s) in sections.iter_mut().enumerate() {
@@ -474,6 +494,10 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
                         template::ssm_export(parameter_name, value.clone(), *list),
                     );
                 }
+                render::Provision::Output { output_id, value } => {
+                    s.outputs
+                        .insert(output_id.clone(), template::plain_output(value.clone()));
+                }
             }
         }
         for imp in resolver.ssm_imports[i].values() {
@@ -488,6 +512,19 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
     errors.append(&mut resolver.errors);
 
     let ids: Vec<String> = app.stacks().iter().map(|s| s.id().to_string()).collect();
+    for (i, s) in sections.iter_mut().enumerate() {
+        for imp in resolver.cross_env_imports[i].values() {
+            s.parameters.insert(
+                imp.parameter_id.clone(),
+                template::cross_env_parameter(
+                    &names[imp.producer],
+                    &app.stacks()[imp.producer].environment().to_string(),
+                    &imp.output_id,
+                    imp.list,
+                ),
+            );
+        }
+    }
     let mut deps: Vec<Vec<usize>> = vec![Vec::new(); ids.len()];
     for (consumer, producer) in resolver.dependencies.keys() {
         deps[*consumer].push(*producer);
@@ -593,6 +630,14 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
             qualifier: stack.bootstrap_qualifier().to_string(),
             assets: std::mem::take(&mut stack_assets[i]),
             images: std::mem::take(&mut stack_images[i]),
+            cross_environment: resolver.cross_env_imports[i]
+                .values()
+                .map(|imp| CrossEnvironmentParameter {
+                    parameter: imp.parameter_id.clone(),
+                    producer_stack: ids[imp.producer].clone(),
+                    output: imp.output_id.clone(),
+                })
+                .collect(),
         });
     }
     errors.extend(validate::export_names(&artifacts));

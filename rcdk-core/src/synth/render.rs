@@ -1,10 +1,16 @@
 //! Resolution of values: node references become logical ids, and references to another stack
 //! become exports/imports or SSM parameters, recording the dependency between the stacks.
+//!
+//! A reference to a stack in another environment (another account or region, both known) can
+//! use neither: exports and SSM parameters are visible only in their own account and region.
+//! The producer then declares the value as a plain output (no export, so nothing locks it) and
+//! the consumer as a parameter; deployment reads the output and passes it (no custom resource).
 
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 
+use crate::cloud_assembly::Environment;
 use crate::element::Element;
 use crate::error::SynthError;
 use crate::synth::logical_id;
@@ -27,6 +33,22 @@ pub enum Provision {
         value: Value,
         list: bool,
     },
+    /// A plain output (no export) read at deploy time for a consumer in another environment.
+    Output { output_id: String, value: Value },
+}
+
+/// What a consumer stack must add for a value of a stack in another environment: a parameter
+/// whose value deployment reads from the producer's output.
+#[derive(Debug, Clone)]
+pub struct CrossEnvImport {
+    /// Logical id of the parameter in the consumer.
+    pub parameter_id: String,
+    /// Index of the producer stack.
+    pub producer: usize,
+    /// Logical id of the producer's output.
+    pub output_id: String,
+    /// Whether the value is a list (a `CommaDelimitedList` parameter).
+    pub list: bool,
 }
 
 /// What a consumer stack must add to read an SSM-carried value.
@@ -55,11 +77,15 @@ pub struct Resolver<'w, 'a> {
     stack_names: Vec<String>,
     /// Bootstrap qualifier of each stack (names the staging bucket of its file assets).
     qualifiers: Vec<String>,
+    /// Environment of each stack.
+    environments: Vec<Environment>,
     default_strategy: CrossStackStrategy,
     /// Per producer stack: key -> provision, in first-use order.
     pub provisions: Vec<IndexMap<String, Provision>>,
     /// Per consumer stack: key -> SSM import.
     pub ssm_imports: Vec<IndexMap<String, SsmImport>>,
+    /// Per consumer stack: key -> parameter fed by a stack in another environment.
+    pub cross_env_imports: Vec<IndexMap<String, CrossEnvImport>>,
     /// (consumer, producer) -> first reference that caused it.
     pub dependencies: BTreeMap<(usize, usize), Dependency>,
     /// Problems found.
@@ -72,6 +98,7 @@ impl<'w, 'a> Resolver<'w, 'a> {
         walk: &'w Walk<'a>,
         stack_names: Vec<String>,
         qualifiers: Vec<String>,
+        environments: Vec<Environment>,
         default_strategy: CrossStackStrategy,
     ) -> Self {
         let n = stack_names.len();
@@ -79,9 +106,11 @@ impl<'w, 'a> Resolver<'w, 'a> {
             walk,
             stack_names,
             qualifiers,
+            environments,
             default_strategy,
             provisions: vec![IndexMap::new(); n],
             ssm_imports: vec![IndexMap::new(); n],
+            cross_env_imports: vec![IndexMap::new(); n],
             dependencies: BTreeMap::new(),
             errors: Vec::new(),
         }
@@ -425,9 +454,81 @@ impl<'w, 'a> Resolver<'w, 'a> {
                 from_path: at.to_string(),
                 to_path: rec.path_string(),
             });
-        let strategy = strategy.unwrap_or(self.default_strategy);
         let producer_name = self.stack_names[producer].clone();
+        let (consumer_env, producer_env) =
+            (&self.environments[stack], &self.environments[producer]);
+        let cross_environment = consumer_env != producer_env;
+        if cross_environment && !(is_known(consumer_env) && is_known(producer_env)) {
+            let describe = |env: &Environment| {
+                if is_known(env) {
+                    env.to_string()
+                } else {
+                    "environment-agnostic".to_string()
+                }
+            };
+            self.errors.push(
+                SynthError::new(
+                    at,
+                    format!(
+                        "references {} of stack {producer_name} ({}) from stack {} ({}): a reference between these environments cannot be resolved",
+                        rec.path_string(),
+                        describe(producer_env),
+                        self.stack_names[stack],
+                        describe(consumer_env),
+                    ),
+                )
+                .hint(format!(
+                    "give both stacks an environment with `.env(account, region)` (the same one for a reference within one environment, different ones to pass the value at deploy time), or neither, to deploy {producer_name} and {} with the same credentials",
+                    self.stack_names[stack]
+                )),
+            );
+            return make(logical);
+        }
         let attr_part = attribute.map(|a| a.replace('.', "-"));
+        let body = format!(
+            "{logical}{}",
+            logical_id::sanitize(attr_part.as_deref().unwrap_or(""))
+        );
+        if cross_environment {
+            // Neither an export nor an SSM parameter is visible from another account or region.
+            let produced = make(logical.clone());
+            let produced = if list {
+                Value::func(Intrinsic::Join {
+                    delimiter: ",".into(),
+                    values: produced,
+                })
+            } else {
+                produced
+            };
+            let output_id = logical_id::bounded("CrossEnv", &body);
+            let key = format!(
+                "{logical}/{}/CrossEnv",
+                attr_part.as_deref().unwrap_or("Ref")
+            );
+            self.provisions[producer]
+                .entry(key.clone())
+                .or_insert_with(|| Provision::Output {
+                    output_id: output_id.clone(),
+                    value: produced,
+                });
+            let import = self.cross_env_imports[stack]
+                .entry(format!("{producer}/{key}"))
+                .or_insert_with(|| CrossEnvImport {
+                    parameter_id: logical_id::bounded(
+                        "CrossEnv",
+                        &format!("{}{body}", logical_id::sanitize(&producer_name)),
+                    ),
+                    producer,
+                    output_id,
+                    list,
+                });
+            // A list travels as its comma-joined text and comes back as a list.
+            return Value::func(Intrinsic::Ref {
+                target: Target::Name(import.parameter_id.clone()),
+                list,
+            });
+        }
+        let strategy = strategy.unwrap_or(self.default_strategy);
         let produced = make(logical.clone());
         let produced = if list {
             Value::func(Intrinsic::Join {
@@ -447,10 +548,6 @@ impl<'w, 'a> Resolver<'w, 'a> {
                     None => format!("{producer_name}:{logical}"),
                     Some(a) => format!("{producer_name}:{logical}-{a}"),
                 };
-                let body = format!(
-                    "{logical}{}",
-                    logical_id::sanitize(attr_part.as_deref().unwrap_or(""))
-                );
                 self.provisions[producer]
                     .entry(key)
                     .or_insert_with(|| Provision::Export {
@@ -466,10 +563,6 @@ impl<'w, 'a> Resolver<'w, 'a> {
                 let parameter_name = format!(
                     "/cdk/{producer_name}/{logical}/{}",
                     attr_part.as_deref().unwrap_or("Ref")
-                );
-                let body = format!(
-                    "{logical}{}",
-                    logical_id::sanitize(attr_part.as_deref().unwrap_or(""))
                 );
                 self.provisions[producer]
                     .entry(key.clone())
@@ -505,6 +598,11 @@ impl<'w, 'a> Resolver<'w, 'a> {
             imported
         }
     }
+}
+
+/// Whether both the account and the region of `env` are fixed.
+fn is_known(env: &Environment) -> bool {
+    env.account.is_some() && env.region.is_some()
 }
 
 fn not_in_app(at: &str, what: &str) -> SynthError {

@@ -388,6 +388,39 @@ pub fn export_output(export_name: &str, value: Value) -> Value {
     Value::Map(m)
 }
 
+/// An output without an export: read at deploy time for a stack in another environment.
+pub fn plain_output(value: Value) -> Value {
+    let mut m = IndexMap::new();
+    m.insert("Value".to_string(), value);
+    m.insert(
+        "Description".to_string(),
+        s("Read at deploy time for a stack in another environment (a reference across environments)"),
+    );
+    Value::Map(m)
+}
+
+/// The parameter of a consumer stack whose value deployment reads from output `output_id` of
+/// stack `producer` in environment `environment`.
+pub fn cross_env_parameter(
+    producer: &str,
+    environment: &str,
+    output_id: &str,
+    list: bool,
+) -> Value {
+    let mut m = IndexMap::new();
+    m.insert(
+        "Type".to_string(),
+        s(if list { "CommaDelimitedList" } else { "String" }),
+    );
+    m.insert(
+        "Description".to_string(),
+        s(&format!(
+            "Output {output_id} of stack {producer} ({environment}), passed at deploy time"
+        )),
+    );
+    Value::Map(m)
+}
+
 /// The `AWS::SSM::Parameter` resource that carries `value` to other stacks.
 pub fn ssm_export(parameter_name: &str, value: Value, list: bool) -> Value {
     let mut props = IndexMap::new();
