@@ -220,6 +220,12 @@ pub enum ConstructError {
         /// What is wrong and what to change.
         problem: String,
     },
+    /// A bucket replication that S3 would refuse.
+    #[error("Bucket replication: {problem}")]
+    Replication {
+        /// What is wrong and what to change.
+        problem: String,
+    },
     // ---- VPC endpoints ----
     /// A gateway endpoint in a VPC without private or isolated tiers, whose route tables it
     /// would go on.

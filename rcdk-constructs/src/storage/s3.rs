@@ -10,7 +10,8 @@ use super::lifecycle::{default_rules, LifecycleRule, MAX_LIFECYCLE_RULES};
 use crate::cfn::s3 as cfn;
 use crate::error::ConstructError;
 use crate::iam::{
-    grant_all, Action, ConditionOperator, Grant, Grantee, PolicyDocument, Principal, Statement,
+    grant_all, Action, ConditionOperator, Grant, Grantee, PolicyDocument, Principal, Role,
+    Statement,
 };
 use cfn::bucket::{
     BucketEncryption, DefaultRetention, DefaultRetentionMode, EventBridgeConfiguration,
@@ -20,6 +21,12 @@ use cfn::bucket::{
     PublicAccessBlockConfiguration, ServerSideEncryptionByDefault,
     ServerSideEncryptionByDefaultSseAlgorithm as Sse, ServerSideEncryptionRule,
     VersioningConfiguration, VersioningConfigurationStatus,
+};
+use cfn::bucket::{
+    DeleteMarkerReplication, DeleteMarkerReplicationStatus, EncryptionConfiguration,
+    ReplicationConfiguration, ReplicationDestination, ReplicationRule, ReplicationRuleFilter,
+    ReplicationRuleStatus, SourceSelectionCriteria, SseKmsEncryptedObjects,
+    SseKmsEncryptedObjectsStatus,
 };
 
 /// What other constructs need of a bucket: its name and ARN, and the grants built on them. A
@@ -149,6 +156,9 @@ pub struct Bucket {
     /// The bucket receiving this bucket's server access logs, when it has one of its own.
     #[construct(id = "AccessLogs")]
     access_logs: Option<Box<Bucket>>,
+    /// The role S3 assumes to replicate, set by [`Bucket::replicate_to`].
+    #[construct(id = "ReplicationRole")]
+    replication_role: Option<Role>,
     #[construct(skip)]
     document: PolicyDocument,
     #[construct(skip)]
@@ -347,6 +357,7 @@ impl Bucket {
             elb_accounts: None,
             elb_account_region: None,
             access_logs: None,
+            replication_role: None,
             document: tls_only,
             receives_access_logs: false,
             lifecycle_rules: Vec::new(),
@@ -595,6 +606,135 @@ impl Bucket {
     /// The lifecycle rules added with [`Bucket::lifecycle_rule`].
     pub fn lifecycle_rules(&self) -> &[LifecycleRule] {
         &self.lifecycle_rules
+    }
+
+    /// Replicates every new object version, and delete markers, into `destination`: a
+    /// versioned bucket of this account in region `destination_region`, typically the bucket
+    /// of a stack in another region kept for recovery (its ARN then reaches this stack at
+    /// deploy time, as a reference across environments).
+    ///
+    /// Replicas stay encrypted: objects encrypted with KMS are replicated too, and encrypted
+    /// in the destination with its region's AWS managed key (`aws/s3`). The role S3 assumes
+    /// (child `ReplicationRole`, trusted by S3 for this account only) may read this bucket's
+    /// versions and replicate into the destination's objects, and use KMS keys only through
+    /// S3 in the two regions. This bucket must stay versioned.
+    pub fn replicate_to(
+        mut self,
+        destination: &dyn IBucket,
+        destination_region: &str,
+    ) -> Result<Bucket, ConstructError> {
+        let bad = |problem: String| ConstructError::Replication { problem };
+        if !self.is_versioned() {
+            return Err(bad(
+                "replication needs versioning on the source bucket: keep versioned(true)".into(),
+            ));
+        }
+        if self.replication_role.is_some() {
+            return Err(bad(
+                "the bucket already replicates; call replicate_to once".into()
+            ));
+        }
+        let region_shaped = !destination_region.is_empty()
+            && destination_region.split('-').count() >= 3
+            && destination_region
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !region_shaped {
+            return Err(bad(format!(
+                "`{destination_region}` is not a region name; give the destination bucket's region, e.g. eu-central-1"
+            )));
+        }
+        let mut role = Role::with_trust(
+            Statement::allow([crate::action!("sts:AssumeRole")])
+                .principal(Principal::Service("s3.amazonaws.com".to_string()))
+                .condition(
+                    ConditionOperator::StringEquals,
+                    "aws:SourceAccount",
+                    [fns::account_id()],
+                ),
+        )
+        .description("Assumed by S3 to replicate the bucket's object versions");
+        let source: Val<String> = self.bucket_arn().into();
+        let target: Val<String> = destination.bucket_arn().into();
+        // The region is checked above to be letters, digits and dashes: safe inside `Fn::Sub`.
+        let no_variables: [(&str, Val<String>); 0] = [];
+        let key_in = |region: &str| {
+            fns::sub(
+                format!("arn:${{AWS::Partition}}:kms:{region}:${{AWS::AccountId}}:key/*"),
+                no_variables.clone(),
+            )
+        };
+        let through_s3_in =
+            |region: &str| fns::sub(format!("s3.{region}.amazonaws.com"), no_variables.clone());
+        let keys_reason = "the AWS managed key aws/s3 of each region, whose key id is not \
+                           known to the template: any key of the account in that region, used \
+                           only through S3 there (kms:ViaService)";
+        grant_all(
+            &mut role,
+            Statement::allow(crate::actions![
+                "s3:GetReplicationConfiguration",
+                "s3:ListBucket"
+            ])
+            .on(source.clone()),
+            [
+                Statement::allow(crate::actions![
+                    "s3:GetObjectVersionAcl",
+                    "s3:GetObjectVersionForReplication",
+                    "s3:GetObjectVersionTagging"
+                ])
+                .on(objects_of(&source))
+                .wildcards_because(OBJECTS_REASON),
+                Statement::allow(crate::actions![
+                    "s3:ReplicateDelete",
+                    "s3:ReplicateObject",
+                    "s3:ReplicateTags"
+                ])
+                .on(objects_of(&target))
+                .wildcards_because(OBJECTS_REASON),
+                Statement::allow(crate::actions!["kms:Decrypt"])
+                    .on(key_in("${AWS::Region}"))
+                    .condition(
+                        ConditionOperator::StringEquals,
+                        "kms:ViaService",
+                        [through_s3_in("${AWS::Region}")],
+                    )
+                    .wildcards_because(keys_reason),
+                Statement::allow(crate::actions!["kms:Encrypt", "kms:GenerateDataKey"])
+                    .on(key_in(destination_region))
+                    .condition(
+                        ConditionOperator::StringEquals,
+                        "kms:ViaService",
+                        [through_s3_in(destination_region)],
+                    )
+                    .wildcards_because(keys_reason),
+            ],
+        );
+        let replica_key = fns::sub(
+            format!(
+                "arn:${{AWS::Partition}}:kms:{destination_region}:${{AWS::AccountId}}:alias/aws/s3"
+            ),
+            no_variables,
+        );
+        let rule = ReplicationRule::new(
+            ReplicationDestination::new(target)
+                .encryption_configuration(EncryptionConfiguration::new(replica_key)),
+            ReplicationRuleStatus::Enabled,
+        )
+        .id("Recovery")
+        .priority(0)
+        .filter(ReplicationRuleFilter::new().prefix(""))
+        .delete_marker_replication(
+            DeleteMarkerReplication::new().status(DeleteMarkerReplicationStatus::Enabled),
+        )
+        .source_selection_criteria(
+            SourceSelectionCriteria::new().sse_kms_encrypted_objects(SseKmsEncryptedObjects::new(
+                SseKmsEncryptedObjectsStatus::Enabled,
+            )),
+        );
+        self.resource
+            .set_replication_configuration(ReplicationConfiguration::new(role.arn(), vec![rule]));
+        self.replication_role = Some(role);
+        Ok(self)
     }
 
     /// What happens to the bucket when it leaves the stack (default: retained).
