@@ -82,7 +82,7 @@ fn a_replicating_bucket_names_the_destination_its_key_and_its_role() {
     );
     assert_eq!(
         statements[4]["Condition"],
-        json!({"StringEquals": {"kms:ViaService": {"Fn::Sub": "s3.eu-central-1.amazonaws.com"}}})
+        json!({"StringEquals": {"kms:ViaService": "s3.eu-central-1.amazonaws.com"}})
     );
     assert_eq!(
         statements[3]["Condition"],

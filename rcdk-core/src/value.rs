@@ -427,7 +427,9 @@ impl<K: ?Sized> Val<K> {
     }
 
     /// Asks that, if this value references a node of another stack, the reference is carried
-    /// with `strategy` rather than the app's default.
+    /// with `strategy` rather than the app's default. A stack in another environment (account
+    /// or region) sees neither exports nor SSM parameters: such a reference always becomes an
+    /// output of the producer and a parameter of the consumer, whatever the strategy.
     pub fn cross_stack(self, strategy: CrossStackStrategy) -> Self {
         Val::from_value_unchecked(Value::func(Intrinsic::CrossStack {
             value: self.value,

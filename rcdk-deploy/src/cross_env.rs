@@ -14,23 +14,23 @@
 use std::future::Future;
 
 use crate::assembly::{Assembly, StackEntry};
-use crate::errors::{Error, Result};
+use crate::errors::{CrossEnvironmentError, Error, Result};
 use crate::request::StackParameter;
 use crate::session::Session;
 use crate::stack_state::describe;
+
+/// A deployed stack's outputs, key and value; `None` when the stack is not deployed.
+type Outputs = Option<Vec<(String, String)>>;
 
 /// Where the outputs of deployed producer stacks are read from.
 pub(crate) trait OutputSource {
     /// The outputs (key, value) of `producer` as deployed; `None` when it is not deployed (or
     /// holds nothing deployed: a create under review or rolled back).
-    fn outputs(
-        &self,
-        producer: &StackEntry,
-    ) -> impl Future<Output = Result<Option<Vec<(String, String)>>>>;
+    fn outputs(&self, producer: &StackEntry) -> impl Future<Output = Result<Outputs>>;
 }
 
 impl OutputSource for Session {
-    async fn outputs(&self, producer: &StackEntry) -> Result<Option<Vec<(String, String)>>> {
+    async fn outputs(&self, producer: &StackEntry) -> Result<Outputs> {
         let info = describe(self.cfn(), &producer.stack_name).await?;
         Ok(info
             .filter(|i| {
@@ -76,7 +76,8 @@ pub(crate) async fn resolve(
     given: &[StackParameter],
     source: &impl OutputSource,
 ) -> Result<Vec<Resolved>> {
-    let mut read: Vec<(String, Option<Vec<(String, String)>>)> = Vec::new();
+    // Producers already read: one DescribeStacks per producer, however many values it gives.
+    let mut read: Vec<(String, Outputs)> = Vec::new();
     let mut resolved = Vec::new();
     for wire in &consumer.cross_environment {
         let explicit = given.iter().find(|p| {
@@ -173,7 +174,7 @@ pub(crate) async fn parameters(
                         ),
                     ),
                 };
-                return Err(Error::CrossEnvironment {
+                return Err(Error::CrossEnvironment(Box::new(CrossEnvironmentError {
                     consumer: consumer.id.clone(),
                     parameter: r.parameter,
                     producer: r.producer,
@@ -181,7 +182,7 @@ pub(crate) async fn parameters(
                     environment,
                     reason,
                     advice,
-                });
+                })));
             }
         }
     }

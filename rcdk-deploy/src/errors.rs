@@ -7,6 +7,25 @@ use aws_sdk_cloudformation::error::{DisplayErrorContext, ProvideErrorMetadata, S
 /// Result alias used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Why the value of a parameter fed by a stack in another environment is missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrossEnvironmentError {
+    /// The consuming stack (id).
+    pub consumer: String,
+    /// The consumer's parameter.
+    pub parameter: String,
+    /// The producing stack (id).
+    pub producer: String,
+    /// The producer's output.
+    pub output: String,
+    /// The producer's environment, `aws://ACCOUNT/REGION`.
+    pub environment: String,
+    /// What was found instead.
+    pub reason: String,
+    /// What to do.
+    pub advice: String,
+}
+
 /// What can go wrong while deploying, diffing or destroying.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -105,23 +124,8 @@ pub enum Error {
         qualifier_flag: String,
     },
     /// A value a stack takes from a stack in another environment cannot be read.
-    #[error("stack {consumer} takes parameter {parameter} from output {output} of stack {producer} ({environment}), but {reason}; {advice}")]
-    CrossEnvironment {
-        /// The consuming stack (id).
-        consumer: String,
-        /// The consumer's parameter.
-        parameter: String,
-        /// The producing stack (id).
-        producer: String,
-        /// The producer's output.
-        output: String,
-        /// The producer's environment, `aws://ACCOUNT/REGION`.
-        environment: String,
-        /// What was found instead.
-        reason: String,
-        /// What to do.
-        advice: String,
-    },
+    #[error("stack {} takes parameter {} from output {} of stack {} ({}), but {}; {}", .0.consumer, .0.parameter, .0.output, .0.producer, .0.environment, .0.reason, .0.advice)]
+    CrossEnvironment(Box<CrossEnvironmentError>),
     /// A stack names an environment that the credentials or the region do not reach.
     #[error("stack {stack} is for {wanted}, but {reason}; {advice}; nothing was changed")]
     WrongEnvironment {

@@ -54,7 +54,7 @@ pub use confirm::Confirm;
 pub use deploy::{Deploy, DeployOptions, DeployReport, StackOutcome};
 pub use destroy::{DestroyOptions, DestroyReport};
 pub use environment::{Preflight, Target};
-pub use errors::{Error, Result};
+pub use errors::{CrossEnvironmentError, Error, Result};
 pub use events::{format_event, Failure};
 pub use output::{Captured, Output};
 pub use plan::{Plan, PlanEntry, PLAN_VERSION};

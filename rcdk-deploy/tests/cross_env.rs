@@ -68,7 +68,10 @@ async fn the_consumer_gets_the_producers_output_as_a_parameter() {
         ..DeployOptions::default()
     };
     let e = deploy.deploy(&assembly, &only_recovery).await.unwrap_err();
-    assert!(matches!(e, Error::CrossEnvironment { .. }), "{e}");
+    assert!(
+        matches!(&e, Error::CrossEnvironment(c) if c.consumer == "Recovery" && c.producer == "Primary"),
+        "{e}"
+    );
     let e = e.to_string();
     assert!(
         e.contains("stack Recovery takes parameter CrossEnvPrimaryJobs"),

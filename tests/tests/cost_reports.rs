@@ -66,6 +66,16 @@ const REPORTS: &[(&str, &[&str])] = &[
             "  total ~ 38 USD/month before traffic",
         ],
     ),
+    // The recovery region has no NAT gateway; each stack has the key of its flow logs' group.
+    (
+        "two-regions",
+        &[
+            "  1 x NAT gateway ~ 33 USD/month",
+            "  1 x public IPv4 address ~ 4 USD/month",
+            "  2 x KMS customer-managed key ~ 2 USD/month",
+            "  total ~ 38 USD/month before traffic",
+        ],
+    ),
 ];
 
 #[test]

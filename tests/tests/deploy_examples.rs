@@ -159,6 +159,7 @@ const EXPECTED_SUBSTITUTIONS: &[(&str, &[(&str, usize)])] = &[
             ("AWS::SQS::QueuePolicy", 1),
         ],
     ),
+    ("two-regions", &[("AWS::S3::BucketPolicy", 4)]),
 ];
 
 /// Substituted resources per [`Substitution::what`], each resource once however often moto
@@ -399,10 +400,26 @@ fn stack_names(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The environment an example's program reads its stacks' environments from, set for this
+/// test's one moto region: `two-regions` puts its recovery stack in another region, which a
+/// deployment with the credentials and region of one run does not reach; in one region the
+/// same program deploys with its reference inside one environment.
+fn example_env(example: &str) -> Vec<(&'static str, &'static str)> {
+    match example {
+        "two-regions" => vec![
+            ("APP_ACCOUNT", "123456789012"),
+            ("PRIMARY_REGION", REGION),
+            ("RECOVERY_REGION", REGION),
+        ],
+        _ => Vec::new(),
+    }
+}
+
 /// Runs `PROGRAM ARGS --endpoint-url ... --region ...` (the example's binary, or `cargo rcdk`
 /// when `example` is `None`); an error carries the transcript.
 fn command(
     example: Option<&str>,
+    of_example: &str,
     dir: &Path,
     moto: &MotoServer,
     images: &Images,
@@ -411,7 +428,8 @@ fn command(
     let endpoint = moto.endpoint_url();
     let mut all: Vec<&str> = args.to_vec();
     all.extend(["--endpoint-url", &endpoint, "--region", REGION]);
-    let env = images.env();
+    let mut env = images.env();
+    env.extend(example_env(of_example));
     let out = match example {
         Some(example) => common::run_with(example, dir, &all, &env),
         None => common::cargo_rcdk_with(dir, &all, &env),
@@ -516,13 +534,14 @@ fn deploy_diff_destroy(example: &str) -> Result<String, String> {
     let ready = started.elapsed();
 
     let bootstrap = Instant::now();
-    command(None, dir.path(), &moto, &images, &["bootstrap"])?;
+    command(None, example, dir.path(), &moto, &images, &["bootstrap"])?;
     let bootstrap = bootstrap.elapsed();
 
     let deploy = Instant::now();
     let manifest = common::root().join("Cargo.toml");
     command(
         None,
+        example,
         dir.path(),
         &moto,
         &images,
@@ -559,6 +578,7 @@ fn deploy_diff_destroy(example: &str) -> Result<String, String> {
     let diff = Instant::now();
     let text = command(
         Some(example),
+        example,
         dir.path(),
         &moto,
         &images,
@@ -576,6 +596,7 @@ fn deploy_diff_destroy(example: &str) -> Result<String, String> {
     let destroy = Instant::now();
     command(
         None,
+        example,
         dir.path(),
         &moto,
         &images,

@@ -664,8 +664,15 @@ impl Bucket {
                 no_variables.clone(),
             )
         };
-        let through_s3_in =
-            |region: &str| fns::sub(format!("s3.{region}.amazonaws.com"), no_variables.clone());
+        // A literal needs no `Fn::Sub` (linters flag one without variables).
+        let through_s3_in = |region: &str| -> Val<String> {
+            let text = format!("s3.{region}.amazonaws.com");
+            if region.contains("${") {
+                fns::sub(text, no_variables.clone())
+            } else {
+                Val::from(text)
+            }
+        };
         let keys_reason = "the AWS managed key aws/s3 of each region, whose key id is not \
                            known to the template: any key of the account in that region, used \
                            only through S3 there (kms:ViaService)";
