@@ -741,6 +741,37 @@ mod tests {
     }
 
     #[test]
+    fn cross_environment_parameters_are_read_from_the_stacks_own_path() {
+        let manifest = |data: &str| -> AssemblyManifest {
+            serde_json::from_str(&format!(
+                r#"{{"version":"55.0.0","artifacts":{{
+                "A":{{"type":"aws:cloudformation:stack","properties":{{"templateFile":"A.template.json"}}}},
+                "B":{{"type":"aws:cloudformation:stack","dependencies":["A"],
+                     "properties":{{"templateFile":"B.template.json"}},
+                     "metadata":{{"/B":[{{"type":"aws:cdk:logicalId","data":"X"}},
+                                        {{"type":"{CROSS_ENVIRONMENT_PARAMETER}","data":{data}}}],
+                                 "/B/Other":[{{"type":"{CROSS_ENVIRONMENT_PARAMETER}","data":{{}}}}]}}}}}}}}"#
+            ))
+            .unwrap()
+        };
+        let stacks = stacks_in_order(&manifest(
+            r#"{"parameter":"P","producerStack":"A","output":"O"}"#,
+        ))
+        .unwrap();
+        assert!(stacks[0].cross_environment_parameters.is_empty());
+        assert_eq!(
+            stacks[1].cross_environment_parameters,
+            [CrossEnvironmentParameter {
+                parameter: "P".into(),
+                producer_stack: "A".into(),
+                output: "O".into(),
+            }]
+        );
+        let e = stacks_in_order(&manifest(r#"{"parameter":"P"}"#)).unwrap_err();
+        assert!(e.contains("stack artifact \"B\" has a rcdk:crossEnvironmentParameter entry that cannot be read"), "{e}");
+    }
+
+    #[test]
     fn newer_schemas_are_refused() {
         assert!(check_version(MANIFEST_VERSION).is_ok());
         assert!(check_version("36.0.0").is_ok());
