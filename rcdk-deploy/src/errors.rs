@@ -83,14 +83,18 @@ pub enum Error {
         size: usize,
     },
     /// The environment has no bootstrap stack (no version parameter) for the qualifier.
-    #[error("environment {environment} is not bootstrapped: run `cargo rcdk bootstrap`{qualifier_flag} (the version parameter {parameter} does not exist); nothing was changed")]
+    #[error("environment {environment} is not bootstrapped: run `cargo rcdk bootstrap{arguments}`{credentials} (the version parameter {parameter} does not exist); nothing was changed")]
     NotBootstrapped {
         /// `aws://ACCOUNT/REGION`.
         environment: String,
         /// SSM parameter that was looked for.
         parameter: String,
-        /// ` --qualifier Q` for a qualifier other than the default, else empty.
-        qualifier_flag: String,
+        /// The bootstrap command's arguments: ` --qualifier Q` for a qualifier other than the
+        /// default; for another account than the credentials', the environment and the trust
+        /// that lets the credentials' account deploy there.
+        arguments: String,
+        /// For another account: whose credentials the bootstrap needs. Else empty.
+        credentials: String,
     },
     /// The environment's bootstrap is older than the stacks need.
     #[error("environment {environment} is bootstrapped with version {found}, but the stacks need version {required} or later: run `cargo rcdk bootstrap`{qualifier_flag} to update it; nothing was changed")]
@@ -115,6 +119,24 @@ pub enum Error {
         reason: String,
         /// What to change.
         advice: String,
+    },
+    /// The deploy role of another account's environment cannot be assumed.
+    #[error("stack {stack} is for {environment}, in another account than the credentials' ({caller}), and its deploy role {role} cannot be assumed: {message}. Either bootstrap {environment} to trust account {caller} (with credentials of account {account}: `cargo rcdk bootstrap {environment} --trust {caller} --cloudformation-execution-policies POLICY_ARN`{qualifier_flag}), or deploy with credentials of account {account} (e.g. --profile); nothing was changed in {environment}")]
+    EnvironmentUnreachable {
+        /// Stack id.
+        stack: String,
+        /// The stack's environment, `aws://ACCOUNT/REGION`.
+        environment: String,
+        /// The environment's account.
+        account: String,
+        /// The account of the credentials in use (STS GetCallerIdentity).
+        caller: String,
+        /// ARN of the deploy role that was tried.
+        role: String,
+        /// What STS (or the credentials chain) answered.
+        message: String,
+        /// ` --qualifier Q` for a qualifier other than the default, else empty.
+        qualifier_flag: String,
     },
     /// A file asset cannot be published.
     #[error("asset {asset}: {message}; nothing was deployed")]
@@ -264,6 +286,12 @@ where
         }
         _ => DisplayErrorContext(err).to_string(),
     }
+}
+
+/// A credentials provider's failure with its causes (for an assumed role: STS's error code and
+/// message), on one line.
+pub(crate) fn describe_credentials_error<E: std::error::Error>(err: &E) -> String {
+    DisplayErrorContext(err).to_string()
 }
 
 /// The service error code of an SDK error, if it is a service error.

@@ -29,6 +29,7 @@ mod deploy;
 mod destroy;
 pub mod diff;
 mod environment;
+mod environments;
 mod errors;
 mod events;
 pub mod image;

@@ -25,6 +25,9 @@ pub struct DiffOptions {
     pub parameters: Vec<StackParameter>,
     /// Bucket for templates over 51,200 bytes (change sets of a saved plan).
     pub template_bucket: Option<String>,
+    /// The environments [`Deploy::preflight`] checked: without `template_bucket`, a template
+    /// over 51,200 bytes goes to its stack's environment's staging bucket.
+    pub preflights: Vec<crate::environment::Preflight>,
 }
 
 /// The differences found.
@@ -53,10 +56,10 @@ impl Deploy {
     }
 
     async fn diff_inner(&self, assembly: &Assembly, options: &DiffOptions) -> Result<DiffReport> {
-        let s = &self.session;
         let mut report = DiffReport::default();
         let mut plan = Plan::new();
         for stack in assembly.select(&options.stacks)? {
+            let s = &*self.session_for(stack).await?;
             let name = stack.stack_name.as_str();
             let template = assembly.template(stack)?;
             let info = describe(s.cfn(), name).await?;
@@ -92,13 +95,21 @@ impl Deploy {
                     Some(i) => (ChangeSetType::Update, i.parameter_keys.clone()),
                 };
                 let creates = kind == ChangeSetType::Create;
+                let bucket = crate::deploy::template_bucket(
+                    self,
+                    stack,
+                    &template,
+                    &options.template_bucket,
+                    &options.preflights,
+                )
+                .await?;
                 let request = StackRequest::build(
                     s,
                     stack,
                     &template,
                     &options.parameters,
                     &previous,
-                    options.template_bucket.as_deref(),
+                    bucket.as_deref(),
                 )
                 .await?;
                 match changeset::create(s, &request, kind).await? {
@@ -123,7 +134,7 @@ impl Deploy {
         }
         if let Some(path) = &options.save_plan {
             plan.save(path)?;
-            s.output.line(format!(
+            self.session.output.line(format!(
                 "plan saved to {} ({} change set(s)); run `deploy --plan {}` to execute it",
                 path.display(),
                 plan.entries.len(),
