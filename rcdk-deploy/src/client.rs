@@ -139,10 +139,20 @@ impl Clients {
         session_name: &str,
         region: &str,
     ) -> std::result::Result<Clients, String> {
+        // The provider refreshes the role's credentials before they expire, and needs a clock
+        // for that; a configuration built by hand (an embedding program's) may have none.
+        let base = match self.sdk.time_source() {
+            Some(_) => self.sdk.clone(),
+            None => self
+                .sdk
+                .to_builder()
+                .time_source(aws_smithy_async::time::SystemTimeSource::new())
+                .build(),
+        };
         let provider = aws_config::sts::AssumeRoleProvider::builder(role_arn)
             .session_name(session_name)
             .region(Region::new(region.to_string()))
-            .configure(&self.sdk)
+            .configure(&base)
             .build()
             .await;
         provider

@@ -290,7 +290,16 @@ where
 
 /// A credentials provider's failure with its causes (for an assumed role: STS's error code and
 /// message), on one line.
-pub(crate) fn describe_credentials_error<E: std::error::Error>(err: &E) -> String {
+pub(crate) fn describe_credentials_error<E: std::error::Error + 'static>(err: &E) -> String {
+    type AssumeRole =
+        aws_sdk_sts::error::SdkError<aws_sdk_sts::operation::assume_role::AssumeRoleError>;
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = current {
+        if let Some(sts) = e.downcast_ref::<AssumeRole>() {
+            return describe_sdk_error(sts);
+        }
+        current = e.source();
+    }
     DisplayErrorContext(err).to_string()
 }
 
