@@ -131,12 +131,13 @@ impl Deploy {
                 };
                 Error::EnvironmentUnreachable {
                     stack: stack.id.clone(),
+                    advice: format!(
+                        "Either bootstrap {environment} to trust account {caller} (with credentials of account {account}: `cargo rcdk bootstrap {environment} --trust {caller} --cloudformation-execution-policies POLICY_ARN{}`), or deploy with credentials of account {account} (e.g. --profile)",
+                        qualifier_flag(&key.qualifier)
+                    ),
                     environment: environment.to_string(),
-                    account: account.clone(),
-                    caller: caller.clone(),
                     role: role.clone(),
                     message,
-                    qualifier_flag: qualifier_flag(&key.qualifier),
                 }
             })?;
         let execution_role = role_arn(

@@ -121,22 +121,19 @@ pub enum Error {
         advice: String,
     },
     /// The deploy role of another account's environment cannot be assumed.
-    #[error("stack {stack} is for {environment}, in another account than the credentials' ({caller}), and its deploy role {role} cannot be assumed: {message}. Either bootstrap {environment} to trust account {caller} (with credentials of account {account}: `cargo rcdk bootstrap {environment} --trust {caller} --cloudformation-execution-policies POLICY_ARN`{qualifier_flag}), or deploy with credentials of account {account} (e.g. --profile); nothing was changed in {environment}")]
+    #[error("stack {stack} is for {environment}, in another account than the credentials', and its deploy role {role} cannot be assumed: {message}. {advice}; nothing was changed in {environment}")]
     EnvironmentUnreachable {
         /// Stack id.
         stack: String,
         /// The stack's environment, `aws://ACCOUNT/REGION`.
         environment: String,
-        /// The environment's account.
-        account: String,
-        /// The account of the credentials in use (STS GetCallerIdentity).
-        caller: String,
         /// ARN of the deploy role that was tried.
         role: String,
         /// What STS (or the credentials chain) answered.
         message: String,
-        /// ` --qualifier Q` for a qualifier other than the default, else empty.
-        qualifier_flag: String,
+        /// What to do: the bootstrap that trusts the credentials' account, or other
+        /// credentials.
+        advice: String,
     },
     /// A file asset cannot be published.
     #[error("asset {asset}: {message}; nothing was deployed")]
