@@ -137,7 +137,7 @@ impl CloudFormationDeployer {
                 ),
             aws_args(
                 Command::new("bootstrap")
-                    .about("Create or update the bootstrap stack (staging bucket, container assets repository, version parameter, deploy and CloudFormation execution roles) of an environment")
+                    .about("Create or update the bootstrap stack (staging bucket, container assets repository, version parameter; with --trust or --cloudformation-execution-policies the deploy and CloudFormation execution roles) of an environment")
                     .arg(
                         Arg::new("environments")
                             .value_name("aws://ACCOUNT/REGION")
@@ -170,7 +170,7 @@ impl CloudFormationDeployer {
                             .long("cloudformation-execution-policies")
                             .value_name("ARN")
                             .action(ArgAction::Append)
-                            .help("Managed policy of the role CloudFormation acts as for deployments through the deploy role (repeatable; none by default)"),
+                            .help("Managed policy of the role CloudFormation acts as for deployments through the deploy role (repeatable; required with --trust)"),
                     )
                     .arg(timeout_arg())
                     .arg(yes_arg()),

@@ -11,18 +11,23 @@
 //!   CDK's bootstrap does: Lambda reads an image through the repository's policy);
 //! - the SSM parameter `/cdk-bootstrap/QUALIFIER/version` holding [`BOOTSTRAP_VERSION`], which
 //!   deployments read first;
-//! - the deploy role `cdk-QUALIFIER-deploy-role-ACCOUNT-REGION`, which `cargo rcdk deploy` in
-//!   another account assumes to deploy here: trusted by this account and the accounts given
-//!   with [`BootstrapOptions::trusted_accounts`] (`--trust`); it may run CloudFormation on this
-//!   environment's stacks, read and write the staging bucket, push to the container-assets
-//!   repository, read the version parameter, and pass the execution role to CloudFormation (no
-//!   other role, no other service);
-//! - the execution role `cdk-QUALIFIER-cfn-exec-role-ACCOUNT-REGION`, which CloudFormation
-//!   assumes for stacks deployed through the deploy role: its permissions are exactly the
-//!   managed policies of [`BootstrapOptions::execution_policies`]
-//!   (`--cloudformation-execution-policies`), none by default. Deployments from this account
-//!   with its own credentials use neither role, so the default stack lets nobody else in and
-//!   grants CloudFormation nothing;
+//! - when [`BootstrapOptions`] ask for them (`--trust` or `--cloudformation-execution-policies`),
+//!   two roles:
+//!   - the deploy role `cdk-QUALIFIER-deploy-role-ACCOUNT-REGION`, which `cargo rcdk deploy` in
+//!     another account assumes to deploy here: trusted by this account and the accounts given
+//!     with [`BootstrapOptions::trusted_accounts`] (`--trust`); it may run CloudFormation on this
+//!     environment's stacks, read and write the staging bucket, push to the container-assets
+//!     repository, read the version parameter, and pass the execution role to CloudFormation
+//!     (no other role, no other service);
+//!   - the execution role `cdk-QUALIFIER-cfn-exec-role-ACCOUNT-REGION`, which CloudFormation
+//!     assumes for stacks deployed through the deploy role: its permissions are exactly the
+//!     managed policies of [`BootstrapOptions::execution_policies`]
+//!     (`--cloudformation-execution-policies`).
+//!
+//!   By default there are no roles: deployments with the account's own credentials use
+//!   neither, and a role nobody asked for could only widen who may change the account. (The
+//!   AWS CDK CLI, which uses the roles when they exist, then deploys with the caller's
+//!   credentials.)
 //! - the outputs the AWS CDK's bootstrap stack has: `BucketName`, `BucketDomainName`,
 //!   `ImageRepositoryName`, `BootstrapVersion`.
 
@@ -60,8 +65,8 @@ const ECR_KMS_CHECK: &str = "CKV_AWS_136";
 const ADMIN_POLICY_CHECK: &str = "CKV_AWS_274";
 
 /// Who may deploy into the environment through its deploy role, and what CloudFormation may do
-/// there for them. The default trusts no other account and gives the execution role no
-/// permissions.
+/// there for them. The default creates neither role: nobody deploys here but with the account's
+/// own credentials.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BootstrapOptions {
     /// Accounts (12 digits) whose principals may assume the deploy role (`--trust`), besides
@@ -75,6 +80,12 @@ pub struct BootstrapOptions {
 }
 
 impl BootstrapOptions {
+    /// Whether the bootstrap has the deploy and execution roles: when another account is trusted
+    /// or CloudFormation's policies are named.
+    pub fn wants_roles(&self) -> bool {
+        !self.trusted_accounts.is_empty() || !self.execution_policies.is_empty()
+    }
+
     /// Checks the accounts (12 digits) and that trusting accounts comes with named execution
     /// policies.
     pub fn check(&self) -> Result<(), ConstructError> {
@@ -233,8 +244,13 @@ pub fn toolkit_stack_with(
     )));
     let version = SsmParameter::string(version_parameter(qualifier), BOOTSTRAP_VERSION.to_string())
         .description("Version of the bootstrap resources in this environment");
-    let execution_role = execution_role(qualifier, options);
-    let deploy_role = deploy_role(qualifier, options, &bucket, &repository, &execution_role)?;
+    let roles = if options.wants_roles() {
+        let execution_role = execution_role(qualifier, options);
+        let deploy_role = deploy_role(qualifier, options, &bucket, &repository, &execution_role)?;
+        Some((execution_role, deploy_role))
+    } else {
+        None
+    };
     let bucket_domain = fns::sub(
         "${Bucket}.s3.${AWS::Region}.${AWS::URLSuffix}",
         [("Bucket", Val::<String>::from(bucket.bucket_name()))],
@@ -269,9 +285,12 @@ pub fn toolkit_stack_with(
         .metadata(TEMPLATE_MARKER, serde_json::json!({ "qualifier": qualifier, "version": BOOTSTRAP_VERSION }))
         .with("StagingBucket", bucket)
         .with("ContainerAssetsRepository", repository)
-        .with("CdkBootstrapVersion", version)
-        .with("CloudFormationExecutionRole", execution_role)
-        .with("DeploymentActionRole", deploy_role);
+        .with("CdkBootstrapVersion", version);
+    if let Some((execution_role, deploy_role)) = roles {
+        stack = stack
+            .with("CloudFormationExecutionRole", execution_role)
+            .with("DeploymentActionRole", deploy_role);
+    }
     for (id, output) in outputs {
         // The AWS CDK's output names, which tools read, not hashed construct paths.
         stack = stack.with(id, output.logical_id(id));
@@ -476,11 +495,15 @@ mod tests {
         assert!(t["Metadata"][TEMPLATE_MARKER].is_object());
     }
 
-    fn roles(options: &BootstrapOptions) -> (serde_json::Value, serde_json::Value, String) {
+    fn resources(options: &BootstrapOptions) -> serde_json::Map<String, serde_json::Value> {
         let mut app = rcdk_core::App::new();
         app.add(toolkit_stack_with(rcdk_core::bootstrap::DEFAULT_QUALIFIER, options).unwrap());
         let t = app.synth().unwrap().stacks[0].template_json();
-        let resources = t["Resources"].as_object().unwrap().clone();
+        t["Resources"].as_object().unwrap().clone()
+    }
+
+    fn roles(options: &BootstrapOptions) -> (serde_json::Value, serde_json::Value, String) {
+        let resources = resources(options);
         let role = |fragment: &str| {
             resources
                 .values()
@@ -502,15 +525,31 @@ mod tests {
     }
 
     #[test]
-    fn by_default_only_this_account_may_deploy_and_cloudformation_gets_nothing() {
-        let (deploy, exec, policy) = roles(&BootstrapOptions::default());
+    fn by_default_there_are_no_roles() {
+        let resources = resources(&BootstrapOptions::default());
+        assert!(
+            resources.values().all(|r| !r["Type"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("AWS::IAM::")),
+            "{resources:?}"
+        );
+    }
+
+    #[test]
+    fn execution_policies_alone_trust_only_this_account() {
+        let (deploy, exec, policy) = roles(&BootstrapOptions {
+            trusted_accounts: Vec::new(),
+            execution_policies: vec!["arn:aws:iam::123456789012:policy/AppDeploy".into()],
+        });
         let trust = deploy["Properties"]["AssumeRolePolicyDocument"].to_string();
         assert_eq!(trust.matches("sts:AssumeRole").count(), 1, "{trust}");
         assert!(trust.contains("${AWS::AccountId}:root"), "{trust}");
-        assert!(
-            exec["Properties"].get("ManagedPolicyArns").is_none(),
-            "{exec}"
+        assert_eq!(
+            exec["Properties"]["ManagedPolicyArns"],
+            serde_json::json!(["arn:aws:iam::123456789012:policy/AppDeploy"])
         );
+        assert!(exec["Metadata"].get("checkov").is_none(), "{exec}");
         let exec_trust = exec["Properties"]["AssumeRolePolicyDocument"].to_string();
         assert!(
             exec_trust.contains("cloudformation.amazonaws.com"),
