@@ -271,19 +271,33 @@ fn stacks_land_in_their_own_account_and_region() {
     assert!(stacks_in(&other_us).is_empty());
     assert!(stacks_in(&home_ap).is_empty());
 
-    // The other account's template went to its own staging bucket, uploaded with the role.
-    runtime().block_on(async {
-        let bucket =
-            rcdk_core::bootstrap::staging_bucket_name(DEFAULT_QUALIFIER, OTHER, "eu-west-1");
-        let objects = other_eu
-            .s3()
-            .list_objects_v2()
-            .bucket(&bucket)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(objects.contents().len(), 1, "{objects:?}");
-    });
+    // Each template went to its own environment's staging bucket (the other account's with the
+    // role's credentials).
+    for (c, account, region) in [
+        (&home_eu, HOME, "eu-west-1"),
+        (&home_us, HOME, "us-east-1"),
+        (&other_eu, OTHER, "eu-west-1"),
+    ] {
+        let bucket = rcdk_core::bootstrap::staging_bucket_name(DEFAULT_QUALIFIER, account, region);
+        let objects = runtime().block_on(async {
+            c.s3()
+                .list_objects_v2()
+                .bucket(&bucket)
+                .send()
+                .await
+                .unwrap()
+        });
+        assert_eq!(objects.contents().len(), 1, "{bucket}: {objects:?}");
+    }
+
+    // Diff compares each stack with the one in its environment: nothing differs.
+    let diff = ok(cargo_rcdk(
+        &moto,
+        &home,
+        "ap-southeast-2",
+        &["diff", "--fail", "--app", app.to_str().unwrap()],
+    ));
+    assert!(!diff.contains("not deployed yet"), "{diff}");
 
     // Destroy reaches every environment too.
     ok(cargo_rcdk(
