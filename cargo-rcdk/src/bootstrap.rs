@@ -6,12 +6,19 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::ArgMatches;
+use rcdk_constructs::bootstrap::BootstrapOptions;
 use rcdk_core::cloud_assembly::Environment;
 use rcdk_deploy::{Assembly, BootstrapOutcome, ClientOptions, Error, Result};
 
-/// Synthesizes the bootstrap stack for `qualifier`, named `stack_name`, into `dir`.
-pub fn bootstrap_assembly(qualifier: &str, stack_name: &str, dir: &Path) -> Result<()> {
-    let stack = rcdk_constructs::bootstrap::toolkit_stack(qualifier)
+/// Synthesizes the bootstrap stack for `qualifier`, named `stack_name`, into `dir`, with the
+/// trust and execution policies of `options`.
+pub fn bootstrap_assembly(
+    qualifier: &str,
+    stack_name: &str,
+    options: &BootstrapOptions,
+    dir: &Path,
+) -> Result<()> {
+    let stack = rcdk_constructs::bootstrap::toolkit_stack_with(qualifier, options)
         .map_err(|e| Error::Usage(e.to_string()))?
         .stack_name(stack_name);
     let mut app = rcdk_core::App::new();
@@ -45,6 +52,19 @@ pub(crate) async fn run(
         .flatten()
         .map(|v| v.cloned().collect())
         .unwrap_or_default();
+    let strings = |id: &str| -> Vec<String> {
+        args.try_get_many::<String>(id)
+            .ok()
+            .flatten()
+            .map(|v| v.cloned().collect())
+            .unwrap_or_default()
+    };
+    let roles = BootstrapOptions {
+        trusted_accounts: strings("trust"),
+        execution_policies: strings("cloudformation-execution-policies"),
+    };
+    // Before any AWS configuration is looked at.
+    roles.check().map_err(|e| Error::Usage(e.to_string()))?;
     let mut environments = Vec::new();
     for text in &named {
         environments.push(parse_environment(text)?);
@@ -56,7 +76,7 @@ pub(crate) async fn run(
         path: std::env::temp_dir(),
         source,
     })?;
-    bootstrap_assembly(&qualifier, &stack_name, dir.path())?;
+    bootstrap_assembly(&qualifier, &stack_name, &roles, dir.path())?;
     let assembly = Assembly::load(dir.path())?;
     for env in environments {
         let mut options = options.clone();

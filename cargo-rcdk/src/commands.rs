@@ -137,7 +137,7 @@ impl CloudFormationDeployer {
                 ),
             aws_args(
                 Command::new("bootstrap")
-                    .about("Create or update the bootstrap stack (staging bucket, container assets repository, version parameter) of an environment")
+                    .about("Create or update the bootstrap stack (staging bucket, container assets repository, version parameter; with --trust or --cloudformation-execution-policies the deploy and CloudFormation execution roles) of an environment")
                     .arg(
                         Arg::new("environments")
                             .value_name("aws://ACCOUNT/REGION")
@@ -157,6 +157,20 @@ impl CloudFormationDeployer {
                             .value_name("NAME")
                             .default_value(DEFAULT_TOOLKIT_STACK_NAME)
                             .help("Name of the bootstrap stack (one per qualifier in an environment)"),
+                    )
+                    .arg(
+                        Arg::new("trust")
+                            .long("trust")
+                            .value_name("ACCOUNT")
+                            .action(ArgAction::Append)
+                            .help("Account whose principals may assume the deploy role to deploy here (repeatable; needs --cloudformation-execution-policies)"),
+                    )
+                    .arg(
+                        Arg::new("cloudformation-execution-policies")
+                            .long("cloudformation-execution-policies")
+                            .value_name("ARN")
+                            .action(ArgAction::Append)
+                            .help("Managed policy of the role CloudFormation acts as for deployments through the deploy role (repeatable; required with --trust)"),
                     )
                     .arg(timeout_arg())
                     .arg(yes_arg()),
@@ -299,13 +313,14 @@ async fn run(name: &str, args: &ArgMatches, dir: Option<&Path>) -> Result<ExitCo
                 force: flag(args, "force"),
                 timeout: timeout(args),
                 plan: args.get_one::<PathBuf>("plan").cloned(),
+                preflights: Vec::new(),
             };
             let deploy = deployer(&client_options, yes).await?;
-            let preflight = deploy.preflight(&assembly, &options.stacks).await?;
+            let preflights = deploy.preflight(&assembly, &options.stacks).await?;
             deploy
-                .publish(&assembly, &options.stacks, &preflight)
+                .publish(&assembly, &options.stacks, &preflights)
                 .await?;
-            options.template_bucket = Some(preflight.staging_bucket);
+            options.preflights = preflights;
             deploy.deploy(&assembly, &options).await?;
             Ok(ExitCode::SUCCESS)
         }
@@ -315,15 +330,16 @@ async fn run(name: &str, args: &ArgMatches, dir: Option<&Path>) -> Result<ExitCo
                 save_plan: args.get_one::<PathBuf>("save-plan").cloned(),
                 parameters: parameters(args)?,
                 template_bucket: None,
+                preflights: Vec::new(),
             };
             let deploy = deployer(&client_options, yes).await?;
             if options.save_plan.is_some() {
-                // The saved change sets name the staging bucket's objects: publish them now.
-                let preflight = deploy.preflight(&assembly, &options.stacks).await?;
+                // The saved change sets name the staging buckets' objects: publish them now.
+                let preflights = deploy.preflight(&assembly, &options.stacks).await?;
                 deploy
-                    .publish(&assembly, &options.stacks, &preflight)
+                    .publish(&assembly, &options.stacks, &preflights)
                     .await?;
-                options.template_bucket = Some(preflight.staging_bucket);
+                options.preflights = preflights;
             }
             let report = deploy.diff(&assembly, &options).await?;
             if flag(args, "fail") && report.has_differences() {
@@ -344,8 +360,8 @@ async fn run(name: &str, args: &ArgMatches, dir: Option<&Path>) -> Result<ExitCo
         }
         "publish" => {
             let deploy = deployer(&client_options, yes).await?;
-            let preflight = deploy.preflight(&assembly, &stacks).await?;
-            let report = deploy.publish(&assembly, &stacks, &preflight).await?;
+            let preflights = deploy.preflight(&assembly, &stacks).await?;
+            let report = deploy.publish(&assembly, &stacks, &preflights).await?;
             println!(
                 "{} object(s) uploaded, {} already in the staging bucket",
                 report.uploaded.len(),

@@ -148,7 +148,10 @@ fn bootstrap_creates_the_stack_and_a_second_run_changes_nothing() {
             .send()
             .await
             .unwrap();
-        assert_eq!(p.parameter().and_then(|p| p.value()), Some("6"));
+        assert_eq!(
+            p.parameter().and_then(|p| p.value()),
+            Some(rcdk_core::bootstrap::BOOTSTRAP_VERSION.to_string().as_str())
+        );
     });
     let second = ok(cargo_rcdk(&moto, dir.path(), &["bootstrap"]));
     assert!(second.contains("CDKToolkit: no changes"), "{second}");
@@ -222,7 +225,7 @@ fn deploy_before_bootstrap_says_so_and_creates_nothing() {
 }
 
 #[test]
-fn a_stack_for_another_account_is_refused_before_anything_changes() {
+fn a_stack_for_an_account_without_bootstrap_is_refused_before_anything_changes() {
     let moto = moto();
     let dir = tempfile::tempdir().unwrap();
     ok(cargo_rcdk(&moto, dir.path(), &["bootstrap"]));
@@ -234,9 +237,10 @@ fn a_stack_for_another_account_is_refused_before_anything_changes() {
     );
     assert_eq!(out.status.code(), Some(1), "{}", transcript(&out));
     let stderr = String::from_utf8_lossy(&out.stderr);
+    // moto lets any account's deploy role be assumed; the environment has no bootstrap.
     assert!(
-        stderr.contains("stack App is for aws://210987654321/us-east-1")
-            && stderr.contains(&format!("the credentials belong to account {ACCOUNT}")),
+        stderr.contains("environment aws://210987654321/us-east-1 is not bootstrapped")
+            && stderr.contains(&format!("--trust {ACCOUNT}")),
         "{stderr}"
     );
     assert_eq!(

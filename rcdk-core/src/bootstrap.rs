@@ -14,10 +14,17 @@ pub const DEFAULT_TOOLKIT_STACK_NAME: &str = "CDKToolkit";
 
 /// Bootstrap version that the bootstrap stack made here writes to its version parameter; stacks
 /// synthesized here require at least [`REQUIRED_BOOTSTRAP_VERSION`].
-pub const BOOTSTRAP_VERSION: u32 = 6;
+///
+/// Version 7 added the deploy role and the CloudFormation execution role. It is above the 6 that
+/// earlier bootstrap stacks of this tool wrote so that an older `cargo rcdk bootstrap` sees a
+/// newer bootstrap and leaves it alone instead of replacing it with a template without the
+/// roles (which would cut off the accounts it trusts).
+pub const BOOTSTRAP_VERSION: u32 = 7;
 
 /// Version a synthesized stack requires: the staging bucket and the version parameter (what the
-/// AWS CDK's own synthesizer asks of a bootstrap for file assets).
+/// AWS CDK's own synthesizer asks of a bootstrap for file assets). It stays at 6: deploying into
+/// the credentials' own account uses neither role, and deploying into another account fails
+/// with its own message when the deploy role is missing.
 pub const REQUIRED_BOOTSTRAP_VERSION: u32 = 6;
 
 /// Checks a qualifier as the AWS CDK does: 1-10 lower-case letters and digits (it becomes part of
@@ -54,6 +61,35 @@ pub fn container_assets_repository_name(qualifier: &str, account: &str, region: 
     format!("cdk-{qualifier}-container-assets-{account}-{region}")
 }
 
+/// The role other accounts assume to deploy into this environment:
+/// `cdk-QUALIFIER-deploy-role-ACCOUNT-REGION`.
+pub fn deploy_role_name(qualifier: &str, account: &str, region: &str) -> String {
+    format!("cdk-{qualifier}-deploy-role-{account}-{region}")
+}
+
+/// The role CloudFormation assumes to change stacks deployed through the deploy role:
+/// `cdk-QUALIFIER-cfn-exec-role-ACCOUNT-REGION`.
+pub fn cfn_exec_role_name(qualifier: &str, account: &str, region: &str) -> String {
+    format!("cdk-{qualifier}-cfn-exec-role-{account}-{region}")
+}
+
+/// `aws`, `aws-cn` or `aws-us-gov`: the partition of a region, for ARNs built before a
+/// template resolves `${AWS::Partition}`.
+pub fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
+/// The ARN of role `name` in `account`, in the partition of `region`.
+pub fn role_arn(name: &str, account: &str, region: &str) -> String {
+    format!("arn:{}:iam::{account}:role/{name}", partition(region))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,6 +107,22 @@ mod tests {
         assert_eq!(
             container_assets_repository_name(DEFAULT_QUALIFIER, "123456789012", "eu-west-1"),
             "cdk-hnb659fds-container-assets-123456789012-eu-west-1"
+        );
+        assert_eq!(
+            deploy_role_name(DEFAULT_QUALIFIER, "123456789012", "eu-west-1"),
+            "cdk-hnb659fds-deploy-role-123456789012-eu-west-1"
+        );
+        assert_eq!(
+            cfn_exec_role_name(DEFAULT_QUALIFIER, "123456789012", "eu-west-1"),
+            "cdk-hnb659fds-cfn-exec-role-123456789012-eu-west-1"
+        );
+        assert_eq!(
+            role_arn("r", "123456789012", "cn-north-1"),
+            "arn:aws-cn:iam::123456789012:role/r"
+        );
+        assert_eq!(
+            role_arn("r", "123456789012", "eu-west-1"),
+            "arn:aws:iam::123456789012:role/r"
         );
     }
 

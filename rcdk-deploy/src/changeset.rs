@@ -80,6 +80,8 @@ pub(crate) async fn create(
         .set_capabilities(Some(request.capabilities.clone()))
         .set_parameters(Some(request.parameters.clone()))
         .set_tags(Some(request.tags.clone()))
+        // Another account's environment: CloudFormation acts as its execution role.
+        .set_role_arn(session.execution_role.clone())
         .send()
         .await;
     let out = match sent {

@@ -32,6 +32,9 @@ pub struct Clients {
     pub(crate) ecr: aws_sdk_ecr::Client,
     pub(crate) region: String,
     pub(crate) endpoint_url: Option<String>,
+    /// The configuration the clients were built from: clients for another region or with
+    /// another environment's credentials start from it (same endpoint, retries, HTTP client).
+    pub(crate) sdk: SdkConfig,
 }
 
 /// Standard retry mode: exponential backoff with jitter on throttling and transient errors.
@@ -113,7 +116,58 @@ impl Clients {
             sts: aws_sdk_sts::Client::from_conf(sts_config),
             region,
             endpoint_url,
+            sdk: sdk.clone(),
         })
+    }
+
+    /// The same credentials and settings in `region`.
+    pub(crate) fn in_region(&self, region: &str) -> Result<Clients> {
+        let sdk = self
+            .sdk
+            .to_builder()
+            .region(Region::new(region.to_string()))
+            .build();
+        Clients::from_sdk_config(&sdk)
+    }
+
+    /// Clients in `region` with the credentials of role `role_arn`, assumed with STS from these
+    /// clients' credentials (session name `session_name`). The role is assumed once here, so
+    /// that a role that cannot be assumed fails now, with the service's message.
+    pub(crate) async fn assuming(
+        &self,
+        role_arn: &str,
+        session_name: &str,
+        region: &str,
+    ) -> std::result::Result<Clients, String> {
+        // The provider refreshes the role's credentials before they expire, and needs a clock
+        // for that; a configuration built by hand (an embedding program's) may have none.
+        let base = match self.sdk.time_source() {
+            Some(_) => self.sdk.clone(),
+            None => self
+                .sdk
+                .to_builder()
+                .time_source(aws_smithy_async::time::SystemTimeSource::new())
+                .build(),
+        };
+        let provider = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+            .session_name(session_name)
+            .region(Region::new(region.to_string()))
+            .configure(&base)
+            .build()
+            .await;
+        provider
+            .provide_credentials()
+            .await
+            .map_err(|e| crate::errors::describe_credentials_error(&e))?;
+        let sdk = self
+            .sdk
+            .to_builder()
+            .region(Region::new(region.to_string()))
+            .credentials_provider(
+                aws_sdk_cloudformation::config::SharedCredentialsProvider::new(provider),
+            )
+            .build();
+        Clients::from_sdk_config(&sdk).map_err(|e| e.to_string())
     }
 
     /// Replaces the CloudFormation client (to add interceptors, for instance).

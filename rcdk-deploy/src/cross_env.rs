@@ -43,6 +43,15 @@ impl OutputSource for Session {
     }
 }
 
+/// The deployer reads each producer in the producer's own environment: its account's
+/// credentials (or deploy role) and its region, where its outputs live.
+impl OutputSource for crate::deploy::Deploy {
+    async fn outputs(&self, producer: &StackEntry) -> Result<Outputs> {
+        let session = self.session_for(producer).await?;
+        session.outputs(producer).await
+    }
+}
+
 /// Where the value of one cross-environment parameter comes from, and the value when known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Resolved {

@@ -14,6 +14,8 @@ use crate::client::Clients;
 use crate::confirm::Confirm;
 use crate::cross_env;
 use crate::diff::diff_templates;
+use crate::environment::Preflight;
+use crate::environments::Environments;
 use crate::errors::{Error, Result};
 use crate::events::EventTracker;
 use crate::output::Output;
@@ -28,7 +30,11 @@ use crate::stack_state::{
 /// Deploys, diffs and destroys the stacks of a cloud assembly.
 #[derive(Debug)]
 pub struct Deploy {
+    /// The session of the credentials' own account in the configured region.
     pub(crate) session: Session,
+    /// The sessions of the stacks' environments, made on first use from `session` (builders
+    /// reset them, so that they share its settings).
+    pub(crate) environments: Environments,
 }
 
 /// Options of [`Deploy::deploy`].
@@ -48,6 +54,9 @@ pub struct DeployOptions {
     pub timeout: Option<Duration>,
     /// Execute the change sets of this saved plan instead of creating new ones.
     pub plan: Option<PathBuf>,
+    /// The environments [`Deploy::preflight`] checked: without `template_bucket`, a template
+    /// over 51,200 bytes goes to its stack's environment's staging bucket.
+    pub preflights: Vec<Preflight>,
 }
 
 /// What happened to one stack.
@@ -73,6 +82,7 @@ impl Deploy {
     pub fn new(clients: Clients) -> Deploy {
         Deploy {
             session: Session::new(clients),
+            environments: Environments::default(),
         }
     }
 
@@ -83,19 +93,22 @@ impl Deploy {
 
     /// Sends progress elsewhere.
     pub fn with_output(mut self, output: Output) -> Deploy {
-        self.session.output = output;
+        self.session.output = std::sync::Arc::new(output);
+        self.environments = Environments::default();
         self
     }
 
     /// Answers confirmations differently (`--yes`, scripted).
     pub fn with_confirm(mut self, confirm: Confirm) -> Deploy {
-        self.session.confirm = confirm;
+        self.session.confirm = std::sync::Arc::new(confirm);
+        self.environments = Environments::default();
         self
     }
 
     /// How often stack status and events are polled (default 2 s).
     pub fn with_poll_interval(mut self, interval: Duration) -> Deploy {
         self.session.poll_interval = interval;
+        self.environments = Environments::default();
         self
     }
 
@@ -104,18 +117,21 @@ impl Deploy {
     /// (`http://127.0.0.1:PORT`) are accepted: it exists for tests against a local registry.
     pub fn with_ecr_registry_endpoint(mut self, endpoint: Option<String>) -> Deploy {
         self.session.ecr_registry_endpoint = endpoint;
+        self.environments = Environments::default();
         self
     }
 
     /// Builds Dockerfile images with this container CLI (default: `$CDK_DOCKER`, or `docker`).
     pub fn with_container_cli(mut self, program: impl Into<String>) -> Deploy {
         self.session.container_cli = crate::image::ContainerCli::new(program);
+        self.environments = Environments::default();
         self
     }
 
     /// Whether Ctrl-C stops waiting with [`Error::Interrupted`] (default on).
     pub fn with_ctrl_c(mut self, catch: bool) -> Deploy {
         self.session.catch_ctrl_c = catch;
+        self.environments = Environments::default();
         self
     }
 
@@ -157,17 +173,18 @@ impl Deploy {
         stack: &StackEntry,
         options: &DeployOptions,
     ) -> Result<StackOutcome> {
-        let s = &self.session;
+        let s = &*self.session_for(stack).await?;
         let name = stack.stack_name.as_str();
         let template = assembly.template(stack)?;
-        // Values from stacks in other environments join the given parameters; the producers
-        // are read with the current session's credentials.
+        // Values from stacks in other environments join the given parameters; each producer
+        // is read in its own environment.
         let with_values;
         let options = if stack.cross_environment.is_empty() {
             options
         } else {
             with_values = DeployOptions {
-                parameters: cross_env::parameters(assembly, stack, &options.parameters, s).await?,
+                parameters: cross_env::parameters(assembly, stack, &options.parameters, self)
+                    .await?,
                 ..options.clone()
             };
             &with_values
@@ -191,7 +208,7 @@ impl Deploy {
             info = describe(s.cfn(), name).await?;
         }
         let Some(info) = info else {
-            return self.create(stack, &template, options).await;
+            return self.create(s, stack, &template, options).await;
         };
         match info.status.as_str() {
             "ROLLBACK_COMPLETE" => {
@@ -203,11 +220,12 @@ impl Deploy {
                 } else {
                     s.confirm.ask(&s.output, &question).await?;
                 }
-                self.delete(name, &info.stack_id, options.timeout).await?;
-                self.create(stack, &template, options).await
+                self.delete(s, name, &info.stack_id, options.timeout)
+                    .await?;
+                self.create(s, stack, &template, options).await
             }
             "REVIEW_IN_PROGRESS" => {
-                self.update(stack, &template, options, &info, ChangeSetType::Create)
+                self.update(s, stack, &template, options, &info, ChangeSetType::Create)
                     .await
             }
             status if status.ends_with("_FAILED") => Err(Error::StackState {
@@ -216,7 +234,7 @@ impl Deploy {
                 advice: outcome(status),
             }),
             _ => {
-                self.update(stack, &template, options, &info, ChangeSetType::Update)
+                self.update(s, stack, &template, options, &info, ChangeSetType::Update)
                     .await
             }
         }
@@ -224,11 +242,11 @@ impl Deploy {
 
     async fn create(
         &self,
+        s: &Session,
         stack: &StackEntry,
         template: &Template,
         options: &DeployOptions,
     ) -> Result<StackOutcome> {
-        let s = &self.session;
         let name = stack.stack_name.as_str();
         let diff = diff_templates(&Value::Null, &template.json, &stack.stateful_resources);
         approve(
@@ -240,13 +258,14 @@ impl Deploy {
             &stack.stateful_resources,
         )
         .await?;
+        let bucket = self.template_bucket(stack, template, options).await?;
         let request = StackRequest::build(
             s,
             stack,
             template,
             &options.parameters,
             &[],
-            options.template_bucket.as_deref(),
+            bucket.as_deref(),
         )
         .await?;
         let (body, url) = request.body_and_url();
@@ -262,6 +281,8 @@ impl Deploy {
             .set_parameters(Some(request.parameters))
             .set_tags(Some(request.tags))
             .enable_termination_protection(stack.termination_protection)
+            // Another account's environment: CloudFormation acts as its execution role.
+            .set_role_arn(s.execution_role.clone())
             // CloudFormation rolls a create back by itself once this runs out.
             .set_timeout_in_minutes(
                 options
@@ -288,21 +309,22 @@ impl Deploy {
 
     async fn update(
         &self,
+        s: &Session,
         stack: &StackEntry,
         template: &Template,
         options: &DeployOptions,
         info: &StackInfo,
         kind: ChangeSetType,
     ) -> Result<StackOutcome> {
-        let s = &self.session;
         let name = stack.stack_name.as_str();
+        let bucket = self.template_bucket(stack, template, options).await?;
         let request = StackRequest::build(
             s,
             stack,
             template,
             &options.parameters,
             &info.parameter_keys,
-            options.template_bucket.as_deref(),
+            bucket.as_deref(),
         )
         .await?;
         let creates = kind == ChangeSetType::Create;
@@ -321,7 +343,7 @@ impl Deploy {
             }
             Created::Ready(set) => set,
         };
-        self.run_change_set(stack, template, options, &set, creates)
+        self.run_change_set(s, stack, template, options, &set, creates)
             .await?;
         Ok(if creates {
             StackOutcome::Created
@@ -333,13 +355,13 @@ impl Deploy {
     /// Shows a ready change set, gets approval, executes it and waits.
     async fn run_change_set(
         &self,
+        s: &Session,
         stack: &StackEntry,
         template: &Template,
         options: &DeployOptions,
         set: &ChangeSet,
         creates: bool,
     ) -> Result<()> {
-        let s = &self.session;
         let name = stack.stack_name.as_str();
         s.output
             .line(changeset::render(name, set, &stack.stateful_resources).trim_end());
@@ -385,6 +407,24 @@ impl Deploy {
         Ok(())
     }
 
+    /// The bucket for `stack`'s template when it is too large to send inline: the one given,
+    /// else the staging bucket of the stack's environment if `preflight` checked it.
+    pub(crate) async fn template_bucket(
+        &self,
+        stack: &StackEntry,
+        template: &Template,
+        options: &DeployOptions,
+    ) -> Result<Option<String>> {
+        template_bucket(
+            self,
+            stack,
+            template,
+            &options.template_bucket,
+            &options.preflights,
+        )
+        .await
+    }
+
     fn finished(&self, name: &str, verb: &str, info: Option<&StackInfo>) {
         let out = &self.session.output;
         let status = info.map(|i| i.status.as_str()).unwrap_or("?");
@@ -394,20 +434,21 @@ impl Deploy {
         }
     }
 
-    /// Deletes a stack and waits until it is gone.
+    /// Deletes a stack (through the session of its environment) and waits until it is gone.
     pub(crate) async fn delete(
         &self,
+        s: &Session,
         name: &str,
         stack_id: &str,
         timeout: Option<Duration>,
     ) -> Result<()> {
-        let s = &self.session;
         let mut tracker = EventTracker::after_latest(s.cfn(), stack_id).await?;
         s.output.line(format!("{name}: deleting stack"));
         s.cfn()
             .delete_stack()
             .stack_name(stack_id)
             .client_request_token(request_token("delete"))
+            .set_role_arn(s.execution_role.clone())
             .send()
             .await
             .map_err(|e| Error::aws("DeleteStack", name, e))?;
@@ -422,7 +463,6 @@ impl Deploy {
         options: &DeployOptions,
         path: &std::path::Path,
     ) -> Result<DeployReport> {
-        let s = &self.session;
         let plan = Plan::load(path)?;
         plan.verify(assembly, path)?;
         let selected = assembly.select(&options.stacks)?;
@@ -439,6 +479,7 @@ impl Deploy {
                     message: format!("stack {} is no longer in the app", entry.stack_name),
                 })?;
             let template = assembly.template(stack)?;
+            let s = &*self.session_for(stack).await?;
             let (status, reason, set) =
                 changeset::describe(s, &entry.stack_name, &entry.change_set_id).await?;
             if status != ChangeSetStatus::CreateComplete {
@@ -452,7 +493,7 @@ impl Deploy {
                     ),
                 });
             }
-            self.run_change_set(stack, &template, options, &set, entry.creates_stack)
+            self.run_change_set(s, stack, &template, options, &set, entry.creates_stack)
                 .await?;
             let outcome = if entry.creates_stack {
                 StackOutcome::Created
@@ -462,11 +503,34 @@ impl Deploy {
             report.stacks.push((entry.stack_name.clone(), outcome));
         }
         if report.stacks.is_empty() {
-            s.output.line(format!(
+            self.session.output.line(format!(
                 "plan {}: no change sets to execute",
                 path.display()
             ));
         }
         Ok(report)
     }
+}
+
+/// See [`Deploy::template_bucket`]; shared with `diff --save-plan`. The stack's environment is
+/// only looked up for a template that needs a bucket.
+pub(crate) async fn template_bucket(
+    deploy: &Deploy,
+    stack: &StackEntry,
+    template: &Template,
+    given: &Option<String>,
+    preflights: &[Preflight],
+) -> Result<Option<String>> {
+    if given.is_some() || template.body.len() <= crate::request::INLINE_TEMPLATE_LIMIT {
+        return Ok(given.clone());
+    }
+    if preflights.is_empty() {
+        return Ok(None);
+    }
+    let target = deploy.target_of(stack).await?;
+    let qualifier = crate::assembly::stack_environment(stack).qualifier;
+    Ok(preflights
+        .iter()
+        .find(|p| p.target == target && p.qualifier == qualifier)
+        .map(|p| p.staging_bucket.clone()))
 }

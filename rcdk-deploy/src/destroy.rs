@@ -1,10 +1,12 @@
 //! `destroy`: delete the selected stacks in reverse dependency order, after confirmation.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::assembly::Assembly;
 use crate::deploy::Deploy;
 use crate::errors::{Error, Result};
+use crate::session::Session;
 use crate::stack_state::{describe, StackInfo};
 
 /// Options of [`Deploy::destroy`].
@@ -52,7 +54,8 @@ impl Deploy {
                 continue;
             }
             if let Some(dep) = selected.iter().find(|s| other.dependencies.contains(&s.id)) {
-                if describe(s.cfn(), &other.stack_name).await?.is_some() {
+                let env = self.session_for(other).await?;
+                if describe(env.cfn(), &other.stack_name).await?.is_some() {
                     return Err(Error::Usage(format!(
                         "stack {} depends on {} and is still deployed; destroy it too (name both, or no stack to destroy all)",
                         other.id, dep.id
@@ -60,10 +63,11 @@ impl Deploy {
                 }
             }
         }
-        let mut doomed: Vec<(String, StackInfo)> = Vec::new();
+        let mut doomed: Vec<(String, StackInfo, Arc<Session>)> = Vec::new();
         for stack in selected.iter().rev() {
-            match describe(s.cfn(), &stack.stack_name).await? {
-                Some(info) => doomed.push((stack.stack_name.clone(), info)),
+            let env = self.session_for(stack).await?;
+            match describe(env.cfn(), &stack.stack_name).await? {
+                Some(info) => doomed.push((stack.stack_name.clone(), info, env)),
                 None => {
                     s.output
                         .line(format!("{}: not deployed, skipped", stack.stack_name));
@@ -75,14 +79,14 @@ impl Deploy {
             s.output.line("nothing to destroy");
             return Ok(report);
         }
-        if let Some((name, _)) = doomed.iter().find(|(_, i)| i.termination_protection) {
+        if let Some((name, _, _)) = doomed.iter().find(|(_, i, _)| i.termination_protection) {
             return Err(Error::StackState {
                 stack: name.clone(),
                 status: "termination protected".to_string(),
                 advice: "turn termination protection off (set it to false and deploy), then destroy again".to_string(),
             });
         }
-        let names: Vec<&str> = doomed.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = doomed.iter().map(|(n, _, _)| n.as_str()).collect();
         s.confirm
             .ask(
                 &s.output,
@@ -92,8 +96,9 @@ impl Deploy {
                 ),
             )
             .await?;
-        for (name, info) in &doomed {
-            self.delete(name, &info.stack_id, options.timeout).await?;
+        for (name, info, env) in &doomed {
+            self.delete(env, name, &info.stack_id, options.timeout)
+                .await?;
             report.deleted.push(name.clone());
         }
         Ok(report)

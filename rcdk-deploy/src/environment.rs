@@ -1,16 +1,17 @@
-//! The environment a deployment reaches (the credentials' account, the configured region) and
-//! its bootstrap: checked before anything changes, so a stack for another account or an
-//! environment without a staging bucket stops with one clear message.
+//! The environments a deployment reaches and their bootstrap: checked before anything changes,
+//! so that a stack whose environment cannot be reached or has no staging bucket stops with one
+//! clear message naming it.
 
 use rcdk_core::bootstrap::{
-    staging_bucket_name, version_parameter, DEFAULT_QUALIFIER, REQUIRED_BOOTSTRAP_VERSION,
+    partition, staging_bucket_name, version_parameter, DEFAULT_QUALIFIER,
+    REQUIRED_BOOTSTRAP_VERSION,
 };
 
 use crate::client::Clients;
 use crate::errors::{error_code, Error, Result};
 
 /// An account and region, shown as `aws://ACCOUNT/REGION`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Target {
     /// 12-digit account id.
     pub account: String,
@@ -39,7 +40,9 @@ impl Target {
     }
 
     /// Checks that a stack meant for `account` / `region` (`None`: environment-agnostic) can be
-    /// deployed here.
+    /// deployed with credentials and clients of exactly this environment (the bootstrap stack,
+    /// which has to be deployed with the environment's own credentials: its deploy role is what
+    /// lets other accounts in).
     pub fn admits(&self, stack: &str, account: Option<&str>, region: Option<&str>) -> Result<()> {
         let wanted = format!(
             "aws://{}/{}",
@@ -55,7 +58,7 @@ impl Target {
                     self.account
                 ),
                 advice: format!(
-                    "use credentials of account {account} (e.g. --profile), or change the stack's environment"
+                    "use credentials of account {account} (e.g. --profile): bootstrapping an environment needs its own account's credentials, and its deploy role is what then lets other accounts deploy there"
                 ),
             });
         }
@@ -68,17 +71,6 @@ impl Target {
             });
         }
         Ok(())
-    }
-}
-
-/// `aws`, `aws-cn` or `aws-us-gov` for a region.
-fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
     }
 }
 
@@ -147,23 +139,39 @@ impl Clients {
     ) -> Result<u32> {
         let required = required.unwrap_or(REQUIRED_BOOTSTRAP_VERSION);
         let found = self.bootstrap_version(qualifier).await?;
-        check_version(target, qualifier, required, found)
+        check_version(target, qualifier, required, found, None)
     }
 }
 
-/// The error for a missing or too old bootstrap, or the version found.
+/// The error for a missing or too old bootstrap, or the version found. `caller` is the
+/// credentials' account when it is not the target's: the bootstrap then needs that account's
+/// credentials and has to trust the caller.
 fn check_version(
     target: &Target,
     qualifier: &str,
     required: u32,
     found: Option<u32>,
+    caller: Option<&str>,
 ) -> Result<u32> {
     match found {
-        None => Err(Error::NotBootstrapped {
-            environment: target.to_string(),
-            parameter: version_parameter(qualifier),
-            qualifier_flag: qualifier_flag(qualifier),
-        }),
+        None => {
+            let (arguments, credentials) = match caller {
+                Some(caller) => (
+                    format!(
+                        " {target} --trust {caller} --cloudformation-execution-policies POLICY_ARN{}",
+                        qualifier_flag(qualifier)
+                    ),
+                    format!(" with credentials of account {}", target.account),
+                ),
+                None => (qualifier_flag(qualifier), String::new()),
+            };
+            Err(Error::NotBootstrapped {
+                environment: target.to_string(),
+                parameter: version_parameter(qualifier),
+                arguments,
+                credentials,
+            })
+        }
         Some(found) if found < required => Err(Error::BootstrapTooOld {
             environment: target.to_string(),
             found,
@@ -174,10 +182,11 @@ fn check_version(
     }
 }
 
-/// What [`Deploy::preflight`](crate::Deploy::preflight) found: where the stacks go and their staging bucket.
+/// What [`Deploy::preflight`](crate::Deploy::preflight) found for one environment: where stacks
+/// go and their staging bucket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Preflight {
-    /// The environment the credentials and region reach.
+    /// The environment.
     pub target: Target,
     /// Qualifier of the selected stacks' bootstrap.
     pub qualifier: String,
@@ -189,38 +198,42 @@ pub struct Preflight {
 
 impl crate::deploy::Deploy {
     /// Checks, before anything changes, that the selected stacks (`names`; empty: all) can be
-    /// deployed with these credentials: each stack's environment is the credentials' account
-    /// and the configured region, and the environment is bootstrapped with the version the
-    /// stacks require.
+    /// deployed: each stack's environment can be reached (in another account, through its
+    /// deploy role) and is bootstrapped with the version its stacks require. One [`Preflight`]
+    /// per environment and qualifier, in the order of the stacks.
     pub async fn preflight(
         &self,
         assembly: &crate::assembly::Assembly,
         names: &[String],
-    ) -> Result<Preflight> {
-        let clients = &self.session.clients;
+    ) -> Result<Vec<Preflight>> {
         let stacks = assembly.select(names)?;
-        let mut qualifier = DEFAULT_QUALIFIER.to_string();
-        let mut required = REQUIRED_BOOTSTRAP_VERSION;
+        let mut wanted: Vec<(Target, String, u32, &crate::assembly::StackEntry)> = Vec::new();
         for stack in &stacks {
             let env = crate::assembly::stack_environment(stack);
-            qualifier = env.qualifier;
-            required = required.max(env.required_bootstrap_version);
+            let target = self.target_of(stack).await?;
+            match wanted
+                .iter_mut()
+                .find(|(t, q, _, _)| *t == target && *q == env.qualifier)
+            {
+                Some(entry) => entry.2 = entry.2.max(env.required_bootstrap_version),
+                None => wanted.push((target, env.qualifier, env.required_bootstrap_version, stack)),
+            }
         }
-        // The two reads are independent: one round trip instead of two.
-        let (target, version) =
-            tokio::join!(clients.target(), clients.bootstrap_version(&qualifier));
-        let target = target?;
-        for stack in &stacks {
-            let env = crate::assembly::stack_environment(stack);
-            target.admits(&stack.id, env.account.as_deref(), env.region.as_deref())?;
+        let mut checked = Vec::new();
+        for (target, qualifier, required, stack) in wanted {
+            let session = self.session_for(stack).await?;
+            let found = session.clients.bootstrap_version(&qualifier).await?;
+            let caller = self.caller_account().await?;
+            let other = (caller != target.account).then_some(caller.as_str());
+            let bootstrap_version = check_version(&target, &qualifier, required, found, other)?;
+            checked.push(Preflight {
+                staging_bucket: target.staging_bucket(&qualifier),
+                target,
+                qualifier,
+                bootstrap_version,
+            });
         }
-        let bootstrap_version = check_version(&target, &qualifier, required, version?)?;
-        Ok(Preflight {
-            staging_bucket: target.staging_bucket(&qualifier),
-            target,
-            qualifier,
-            bootstrap_version,
-        })
+        Ok(checked)
     }
 }
 

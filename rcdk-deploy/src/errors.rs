@@ -102,14 +102,18 @@ pub enum Error {
         size: usize,
     },
     /// The environment has no bootstrap stack (no version parameter) for the qualifier.
-    #[error("environment {environment} is not bootstrapped: run `cargo rcdk bootstrap`{qualifier_flag} (the version parameter {parameter} does not exist); nothing was changed")]
+    #[error("environment {environment} is not bootstrapped: run `cargo rcdk bootstrap{arguments}`{credentials} (the version parameter {parameter} does not exist); nothing was changed")]
     NotBootstrapped {
         /// `aws://ACCOUNT/REGION`.
         environment: String,
         /// SSM parameter that was looked for.
         parameter: String,
-        /// ` --qualifier Q` for a qualifier other than the default, else empty.
-        qualifier_flag: String,
+        /// The bootstrap command's arguments: ` --qualifier Q` for a qualifier other than the
+        /// default; for another account than the credentials', the environment and the trust
+        /// that lets the credentials' account deploy there.
+        arguments: String,
+        /// For another account: whose credentials the bootstrap needs. Else empty.
+        credentials: String,
     },
     /// The environment's bootstrap is older than the stacks need.
     #[error("environment {environment} is bootstrapped with version {found}, but the stacks need version {required} or later: run `cargo rcdk bootstrap`{qualifier_flag} to update it; nothing was changed")]
@@ -136,6 +140,21 @@ pub enum Error {
         /// What the credentials and configuration give instead.
         reason: String,
         /// What to change.
+        advice: String,
+    },
+    /// The deploy role of another account's environment cannot be assumed.
+    #[error("stack {stack} is for {environment}, in another account than the credentials', and its deploy role {role} cannot be assumed: {message}. {advice}; nothing was changed in {environment}")]
+    EnvironmentUnreachable {
+        /// Stack id.
+        stack: String,
+        /// The stack's environment, `aws://ACCOUNT/REGION`.
+        environment: String,
+        /// ARN of the deploy role that was tried.
+        role: String,
+        /// What STS (or the credentials chain) answered.
+        message: String,
+        /// What to do: the bootstrap that trusts the credentials' account, or other
+        /// credentials.
         advice: String,
     },
     /// A file asset cannot be published.
@@ -286,6 +305,21 @@ where
         }
         _ => DisplayErrorContext(err).to_string(),
     }
+}
+
+/// A credentials provider's failure with its causes (for an assumed role: STS's error code and
+/// message), on one line.
+pub(crate) fn describe_credentials_error<E: std::error::Error + 'static>(err: &E) -> String {
+    type AssumeRole =
+        aws_sdk_sts::error::SdkError<aws_sdk_sts::operation::assume_role::AssumeRoleError>;
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = current {
+        if let Some(sts) = e.downcast_ref::<AssumeRole>() {
+            return describe_sdk_error(sts);
+        }
+        current = e.source();
+    }
+    DisplayErrorContext(err).to_string()
 }
 
 /// The service error code of an SDK error, if it is a service error.

@@ -11,6 +11,11 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Each stack goes to the account and region of its environment in the assembly (agnostic
+//! parts: the credentials' account, the configured region): in the credentials' own account
+//! with those credentials, in another account through that environment's bootstrap deploy role
+//! (assumed with STS), CloudFormation then acting as its execution role.
+//!
 //! Publishing uploads file assets to the staging bucket and pushes container images (built
 //! without a daemon from Rust packages, read from tarballs, or built from Dockerfiles) to ECR:
 //! see [`image`].
@@ -30,6 +35,7 @@ mod deploy;
 mod destroy;
 pub mod diff;
 mod environment;
+mod environments;
 mod errors;
 mod events;
 pub mod image;

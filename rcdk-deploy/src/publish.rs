@@ -10,6 +10,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use rcdk_core::cloud_assembly::{FileAssetEntry, Packaging};
 
 use crate::assembly::{sha256_hex, Assembly};
+use crate::client::Clients;
 use crate::deploy::Deploy;
 use crate::environment::Preflight;
 use crate::errors::{describe_sdk_error, Error, Result};
@@ -28,19 +29,18 @@ pub struct PublishReport {
 }
 
 impl Deploy {
-    /// Publishes the file assets of the stacks named (empty: all) into the environment that
-    /// `preflight` checked: a HeadObject per destination, an upload only when it answers "not
-    /// found". Directory assets are zipped deterministically, `executable` sources are run (in
+    /// Publishes the file assets of the stacks named (empty: all), each into its stack's
+    /// environment as `preflights` checked it (with that environment's credentials): a
+    /// HeadObject per destination, an upload only when it answers "not found". Directory assets are zipped deterministically, `executable` sources are run (in
     /// the assembly directory; the last line they print is the file to upload), and a staged
     /// file or directory whose content no longer matches its hash is an error.
     pub async fn publish(
         &self,
         assembly: &Assembly,
         names: &[String],
-        preflight: &Preflight,
+        preflights: &[Preflight],
     ) -> Result<PublishReport> {
         let s = &self.session;
-        let target = &preflight.target;
         let mut report = PublishReport::default();
         let mut seen = BTreeSet::new();
         let scratch = tempfile::tempdir().map_err(|source| Error::Io {
@@ -49,6 +49,19 @@ impl Deploy {
         })?;
         let mut images = crate::publish_images::ImagePublisher::default();
         for stack in assembly.select(names)? {
+            let env = self.session_for(stack).await?;
+            let target = self.target_of(stack).await?;
+            let qualifier = crate::assembly::stack_environment(stack).qualifier;
+            let Some(preflight) = preflights
+                .iter()
+                .find(|p| p.target == target && p.qualifier == qualifier)
+            else {
+                return Err(Error::Usage(format!(
+                    "stack {} is for {target} (qualifier {qualifier}), which the preflight given to publish did not check; run the preflight for the same stacks",
+                    stack.id
+                )));
+            };
+            let target = &preflight.target;
             let found = assembly
                 .cloud()
                 .asset_manifest(&stack.id)
@@ -84,7 +97,7 @@ impl Deploy {
                     if !seen.insert(url.clone()) {
                         continue;
                     }
-                    if self.object_exists(&bucket, &key).await? {
+                    if object_exists(&env.clients, &bucket, &key).await? {
                         report.present.push(url);
                         continue;
                     }
@@ -97,13 +110,14 @@ impl Deploy {
                         }
                     };
                     s.output.line(format!("asset {label}: uploading to {url}"));
-                    self.upload(&bucket, &key, &file, &label).await?;
+                    upload(&env.clients, &bucket, &key, &file, &label).await?;
                     report.uploaded.push(url);
                 }
             }
             images
                 .publish(
                     self,
+                    &env,
                     &base,
                     &manifest.docker_images,
                     target,
@@ -128,9 +142,11 @@ impl Deploy {
         }
         Ok(report)
     }
+}
 
-    async fn object_exists(&self, bucket: &str, key: &str) -> Result<bool> {
-        let clients = &self.session.clients;
+/// Whether `s3://bucket/key` exists.
+async fn object_exists(clients: &Clients, bucket: &str, key: &str) -> Result<bool> {
+    {
         match clients
             .s3
             .head_object()
@@ -149,9 +165,17 @@ impl Deploy {
             .at_endpoint(clients)),
         }
     }
+}
 
-    async fn upload(&self, bucket: &str, key: &str, file: &Path, label: &str) -> Result<()> {
-        let clients = &self.session.clients;
+/// Uploads `file` to `s3://bucket/key`.
+async fn upload(
+    clients: &Clients,
+    bucket: &str,
+    key: &str,
+    file: &Path,
+    label: &str,
+) -> Result<()> {
+    {
         let body = ByteStream::from_path(file)
             .await
             .map_err(|e| Error::Asset {

@@ -16,24 +16,27 @@ use crate::image::{
     ecr_login, parse_registry_endpoint, read_image, ImageError, LocalImage, Registry,
 };
 use crate::publish::{run_last_line, PublishReport};
+use crate::session::Session;
 
-/// The state shared by every image of one publish: one ECR login, one registry client, the
-/// destinations already handled.
+/// The state shared by every image of one publish: one ECR login and registry client per
+/// environment, the destinations already handled.
 #[derive(Default)]
 pub(crate) struct ImagePublisher {
-    registry: Option<Registry>,
+    registries: std::collections::HashMap<Target, Registry>,
     seen: BTreeSet<String>,
 }
 
-/// The registry client, logging in to ECR on first use (only publishes with images do).
+/// The registry client of `target`, logging in to its ECR with `env`'s credentials on first
+/// use (only publishes with images do).
 async fn connect<'a>(
-    slot: &'a mut Option<Registry>,
-    deploy: &Deploy,
+    registries: &'a mut std::collections::HashMap<Target, Registry>,
+    env: &Session,
+    target: &Target,
 ) -> std::result::Result<&'a Registry, ImageError> {
-    if slot.is_some() {
-        return Ok(slot.as_ref().expect("checked"));
+    if registries.contains_key(target) {
+        return Ok(&registries[target]);
     }
-    let s = &deploy.session;
+    let s = env;
     // The override is checked before anything is sent anywhere.
     let redirected = s
         .ecr_registry_endpoint
@@ -42,14 +45,19 @@ async fn connect<'a>(
         .transpose()?;
     let login = ecr_login(s.clients.ecr()).await?;
     let host = redirected.unwrap_or(login.host);
-    Ok(slot.insert(Registry::new(&host, login.auth)))
+    Ok(registries
+        .entry(target.clone())
+        .or_insert(Registry::new(&host, login.auth)))
 }
 
 impl ImagePublisher {
-    /// Publishes `images` (from the asset manifest in `base`) to their destinations in `target`.
+    /// Publishes `images` (from the asset manifest in `base`) to their destinations in `target`,
+    /// with the credentials of `env`, the session of that environment.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn publish(
         &mut self,
         deploy: &Deploy,
+        env: &Session,
         base: &Path,
         images: &IndexMap<String, DockerImageEntry>,
         target: &Target,
@@ -57,10 +65,7 @@ impl ImagePublisher {
         report: &mut PublishReport,
     ) -> Result<()> {
         let s = &deploy.session;
-        let ImagePublisher {
-            registry: slot,
-            seen,
-        } = self;
+        let ImagePublisher { registries, seen } = self;
         for (id, entry) in images {
             let label = match &entry.display_name {
                 Some(name) => format!("{name} ({id})"),
@@ -85,7 +90,7 @@ impl ImagePublisher {
                         });
                     }
                 }
-                let registry = connect(slot, deploy).await.map_err(fail)?;
+                let registry = connect(registries, env, target).await.map_err(fail)?;
                 let uri = format!("{}/{repository}:{tag}", registry.host());
                 if seen.contains(&uri) {
                     continue;

@@ -26,6 +26,9 @@ pub struct DiffOptions {
     pub parameters: Vec<StackParameter>,
     /// Bucket for templates over 51,200 bytes (change sets of a saved plan).
     pub template_bucket: Option<String>,
+    /// The environments [`Deploy::preflight`] checked: without `template_bucket`, a template
+    /// over 51,200 bytes goes to its stack's environment's staging bucket.
+    pub preflights: Vec<crate::environment::Preflight>,
 }
 
 /// The differences found.
@@ -54,10 +57,10 @@ impl Deploy {
     }
 
     async fn diff_inner(&self, assembly: &Assembly, options: &DiffOptions) -> Result<DiffReport> {
-        let s = &self.session;
         let mut report = DiffReport::default();
         let mut plan = Plan::new();
         for stack in assembly.select(&options.stacks)? {
+            let s = &*self.session_for(stack).await?;
             let name = stack.stack_name.as_str();
             let template = assembly.template(stack)?;
             let info = describe(s.cfn(), name).await?;
@@ -81,7 +84,8 @@ impl Deploy {
             s.output.line(render(&title, &diff).trim_end());
             // Values from stacks in other environments: shown as read from the producers.
             if !stack.cross_environment.is_empty() {
-                let resolved = cross_env::resolve(assembly, stack, &options.parameters, s).await?;
+                let resolved =
+                    cross_env::resolve(assembly, stack, &options.parameters, self).await?;
                 for line in cross_env::describe_for_diff(&resolved) {
                     s.output.line(line);
                 }
@@ -101,14 +105,22 @@ impl Deploy {
                 };
                 let creates = kind == ChangeSetType::Create;
                 let parameters =
-                    cross_env::parameters(assembly, stack, &options.parameters, s).await?;
+                    cross_env::parameters(assembly, stack, &options.parameters, self).await?;
+                let bucket = crate::deploy::template_bucket(
+                    self,
+                    stack,
+                    &template,
+                    &options.template_bucket,
+                    &options.preflights,
+                )
+                .await?;
                 let request = StackRequest::build(
                     s,
                     stack,
                     &template,
                     &parameters,
                     &previous,
-                    options.template_bucket.as_deref(),
+                    bucket.as_deref(),
                 )
                 .await?;
                 match changeset::create(s, &request, kind).await? {
@@ -133,7 +145,7 @@ impl Deploy {
         }
         if let Some(path) = &options.save_plan {
             plan.save(path)?;
-            s.output.line(format!(
+            self.session.output.line(format!(
                 "plan saved to {} ({} change set(s)); run `deploy --plan {}` to execute it",
                 path.display(),
                 plan.entries.len(),

@@ -1,7 +1,7 @@
 //! What every operation shares: clients, output, confirmations, and the note printed on Ctrl-C.
 
 use std::future::Future;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::client::Clients;
@@ -9,11 +9,18 @@ use crate::confirm::Confirm;
 use crate::errors::{Error, Result};
 use crate::output::Output;
 
-#[derive(Debug)]
+/// Clients of one environment, and what every environment's session shares (output,
+/// confirmations, the Ctrl-C note): a [`crate::Deploy`] has one for the credentials' own
+/// environment and derives one per other environment ([`Session::for_environment`]).
+#[derive(Debug, Clone)]
 pub(crate) struct Session {
     pub clients: Clients,
-    pub output: Output,
-    pub confirm: Confirm,
+    /// The CloudFormation execution role passed as `RoleARN` (deployments into another
+    /// account through its deploy role); `None` when CloudFormation acts with the caller's
+    /// credentials.
+    pub execution_role: Option<String>,
+    pub output: Arc<Output>,
+    pub confirm: Arc<Confirm>,
     pub poll_interval: Duration,
     pub catch_ctrl_c: bool,
     /// Where image pushes go instead of the ECR registry (`RCDK_ECR_REGISTRY_ENDPOINT`,
@@ -22,22 +29,33 @@ pub(crate) struct Session {
     /// The container CLI for Dockerfile images (`CDK_DOCKER`, default `docker`).
     pub container_cli: crate::image::ContainerCli,
     /// What is running on AWS right now, for the Ctrl-C message.
-    in_flight: Mutex<Option<String>>,
+    in_flight: Arc<Mutex<Option<String>>>,
 }
 
 impl Session {
     pub fn new(clients: Clients) -> Session {
         Session {
             clients,
-            output: Output::stdout(),
-            confirm: Confirm::from_terminal(),
+            execution_role: None,
+            output: Arc::new(Output::stdout()),
+            confirm: Arc::new(Confirm::from_terminal()),
             poll_interval: Duration::from_secs(2),
             catch_ctrl_c: true,
             ecr_registry_endpoint: std::env::var(crate::image::REGISTRY_ENDPOINT_ENV)
                 .ok()
                 .filter(|v| !v.trim().is_empty()),
             container_cli: crate::image::ContainerCli::from_env(),
-            in_flight: Mutex::new(None),
+            in_flight: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// A session for another environment: its clients and execution role, everything else
+    /// shared with this one.
+    pub fn for_environment(&self, clients: Clients, execution_role: Option<String>) -> Session {
+        Session {
+            clients,
+            execution_role,
+            ..self.clone()
         }
     }
 

@@ -176,7 +176,10 @@ async fn an_assembled_image_is_pushed_once_and_skopeo_sees_it() {
     let assembly = image_assembly(dir.path(), &[(id.clone(), printing(&layout))]);
     let (deploy, captured) = deployer(&moto, Some(registry.endpoint()));
     let started = std::time::Instant::now();
-    let report = deploy.publish(&assembly, &[], &preflight()).await.unwrap();
+    let report = deploy
+        .publish(&assembly, &[], &[preflight()])
+        .await
+        .unwrap();
     eprintln!("first publish (push): {:?}", started.elapsed());
     let uri = format!("{}/{RESOLVED_REPOSITORY}:{id}", registry.host());
     assert_eq!(
@@ -223,14 +226,20 @@ async fn an_assembled_image_is_pushed_once_and_skopeo_sees_it() {
     // Nothing to push the second time: one HEAD of the manifest, the executable not run.
     std::fs::remove_dir_all(dir.path().join(&layout)).unwrap();
     let started = std::time::Instant::now();
-    let second = deploy.publish(&assembly, &[], &preflight()).await.unwrap();
+    let second = deploy
+        .publish(&assembly, &[], &[preflight()])
+        .await
+        .unwrap();
     let unchanged = started.elapsed();
     // The same publish without images, for the cost of checking that images are there: one
     // ECR GetAuthorizationToken and one manifest HEAD per image.
     let plain = tempfile::tempdir().unwrap();
     let no_images = image_assembly(plain.path(), &[]);
     let started = std::time::Instant::now();
-    deploy.publish(&no_images, &[], &preflight()).await.unwrap();
+    deploy
+        .publish(&no_images, &[], &[preflight()])
+        .await
+        .unwrap();
     eprintln!(
         "second publish (nothing to push): {unchanged:?}; without images: {:?}",
         started.elapsed()
@@ -290,7 +299,7 @@ async fn assert_refused(registry: &Registry, check_absent: impl Fn(&str)) {
     let assembly = image_assembly(dir.path(), &[(id.clone(), printing(&layout))]);
     let (deploy, _) = deployer(&moto, Some(registry.endpoint()));
     let e = deploy
-        .publish(&assembly, &[], &preflight())
+        .publish(&assembly, &[], &[preflight()])
         .await
         .unwrap_err();
     let text = e.to_string();
@@ -346,7 +355,7 @@ async fn a_non_loopback_registry_endpoint_is_refused() {
     let assembly = image_assembly(dir.path(), &[(hash(3), printing("nothing"))]);
     let (deploy, _) = deployer(&moto, Some("http://registry.example.com:5000".into()));
     let e = deploy
-        .publish(&assembly, &[], &preflight())
+        .publish(&assembly, &[], &[preflight()])
         .await
         .unwrap_err()
         .to_string();
@@ -421,7 +430,10 @@ async fn tarballs_are_pushed_as_they_are() {
         ],
     );
     let (deploy, captured) = deployer(&moto, Some(registry.endpoint()));
-    let report = deploy.publish(&assembly, &[], &preflight()).await.unwrap();
+    let report = deploy
+        .publish(&assembly, &[], &[preflight()])
+        .await
+        .unwrap();
     assert_eq!(report.images_pushed.len(), 2, "{}", captured.text());
     let skopeo = registry.skopeo();
     let oci_uri = format!("{}/{RESOLVED_REPOSITORY}:{oci_id}", registry.host());
@@ -487,7 +499,7 @@ async fn dockerfiles_go_through_the_container_cli() {
     let (deploy, _) = deployer(&moto, Some(registry.endpoint()));
     let e = deploy
         .with_container_cli(dir.path().join("no-such-docker").display().to_string())
-        .publish(&assembly, &[], &preflight())
+        .publish(&assembly, &[], &[preflight()])
         .await
         .unwrap_err()
         .to_string();
@@ -499,7 +511,7 @@ async fn dockerfiles_go_through_the_container_cli() {
     let (deploy, captured) = deployer(&moto, Some(registry.endpoint()));
     let report = deploy
         .with_container_cli(cli.display().to_string())
-        .publish(&assembly, &[], &preflight())
+        .publish(&assembly, &[], &[preflight()])
         .await
         .unwrap();
     assert_eq!(report.images_pushed.len(), 1, "{}", captured.text());
@@ -559,7 +571,10 @@ async fn large_layers_are_uploaded_in_chunks() {
     let assembly = image_assembly(dir.path(), &[(id.clone(), printing(&layout))]);
     let (deploy, captured) = deployer(&moto, Some(registry.endpoint()));
     let started = std::time::Instant::now();
-    let report = deploy.publish(&assembly, &[], &preflight()).await.unwrap();
+    let report = deploy
+        .publish(&assembly, &[], &[preflight()])
+        .await
+        .unwrap();
     eprintln!("push of a 6 MB layer in chunks: {:?}", started.elapsed());
     assert_eq!(report.images_pushed.len(), 1, "{}", captured.text());
     let uri = format!("{}/{RESOLVED_REPOSITORY}:{id}", registry.host());
@@ -585,7 +600,7 @@ async fn an_executable_printing_an_image_name_is_saved_through_the_cli() {
     let (deploy, captured) = deployer(&moto, Some(registry.endpoint()));
     let report = deploy
         .with_container_cli(cli.display().to_string())
-        .publish(&assembly, &[], &preflight())
+        .publish(&assembly, &[], &[preflight()])
         .await
         .unwrap();
     assert_eq!(report.images_pushed.len(), 1, "{}", captured.text());

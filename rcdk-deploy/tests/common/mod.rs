@@ -25,6 +25,7 @@ pub struct TestStack {
     pub dependencies: Vec<&'static str>,
     pub tags: Vec<(&'static str, &'static str)>,
     pub termination_protection: bool,
+    pub environment: Environment,
 }
 
 impl TestStack {
@@ -35,7 +36,17 @@ impl TestStack {
             dependencies: Vec::new(),
             tags: Vec::new(),
             termination_protection: false,
+            environment: Environment::agnostic(),
         }
+    }
+
+    /// The stack is for `aws://account/region`.
+    pub fn in_env(mut self, account: &str, region: &str) -> TestStack {
+        self.environment = Environment {
+            account: Some(account.to_string()),
+            region: Some(region.to_string()),
+        };
+        self
     }
 
     pub fn depends_on(mut self, id: &'static str) -> TestStack {
@@ -70,7 +81,7 @@ pub fn write_assembly(dir: &Path, stacks: &[TestStack]) {
             stack.id.to_string(),
             ArtifactManifest {
                 r#type: ArtifactType::Stack,
-                environment: Some(Environment::agnostic()),
+                environment: Some(stack.environment.clone()),
                 dependencies: stack.dependencies.iter().map(|d| d.to_string()).collect(),
                 properties: Some(ArtifactProperties::Stack(properties)),
                 display_name: None,
