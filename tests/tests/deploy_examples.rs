@@ -243,8 +243,9 @@ fn check_substitutions(example: &str, subs: &[Substitution]) -> Result<String, S
     }
 }
 
-/// `(stack name, status)` of every stack moto knows, deleted ones included (ListStacks).
-fn list_stacks(moto: &MotoServer) -> Result<Vec<(String, String)>, String> {
+/// `(stack name, status)` of every stack moto knows in `region` of the test's account, deleted
+/// ones included (ListStacks).
+fn list_stacks(moto: &MotoServer, region: &str) -> Result<Vec<(String, String)>, String> {
     let body = "Action=ListStacks&Version=2010-05-15";
     let addr = SocketAddr::from(([127, 0, 0, 1], moto.port()));
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))
@@ -257,7 +258,7 @@ fn list_stacks(moto: &MotoServer) -> Result<Vec<(String, String)>, String> {
         stream,
         "POST / HTTP/1.0\r\nHost: 127.0.0.1:{}\r\n\
          Content-Type: application/x-www-form-urlencoded\r\n\
-         Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/{REGION}/cloudformation/aws4_request, SignedHeaders=host, Signature=0\r\n\
+         Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/{region}/cloudformation/aws4_request, SignedHeaders=host, Signature=0\r\n\
          Content-Length: {}\r\n\r\n{body}",
         moto.port(),
         body.len()
@@ -400,19 +401,46 @@ fn stack_names(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-/// The environment an example's program reads its stacks' environments from, set for this
-/// test's one moto region: `two-regions` puts its recovery stack in another region, which a
-/// deployment with the credentials and region of one run does not reach; in one region the
-/// same program deploys with its reference inside one environment.
+/// The second region of `two-regions`: its recovery stack deploys there, while the command runs
+/// configured for [`REGION`], so the replica's ARN crosses regions as an output and a parameter.
+const RECOVERY_REGION: &str = "us-west-2";
+
+/// The environment an example's program reads its stacks' environments from: the test's
+/// account, and for `two-regions` its primary region here and its recovery region apart.
 fn example_env(example: &str) -> Vec<(&'static str, &'static str)> {
     match example {
         "two-regions" => vec![
             ("APP_ACCOUNT", "123456789012"),
             ("PRIMARY_REGION", REGION),
-            ("RECOVERY_REGION", REGION),
+            ("RECOVERY_REGION", RECOVERY_REGION),
         ],
         _ => Vec::new(),
     }
+}
+
+/// The regions an example's stacks deploy to, each bootstrapped first.
+fn example_regions(example: &str) -> Vec<&'static str> {
+    match example {
+        "two-regions" => vec![REGION, RECOVERY_REGION],
+        _ => vec![REGION],
+    }
+}
+
+/// The region a stack of the written assembly deploys to: its own, or the command's.
+fn stack_regions(dir: &Path) -> Vec<(String, String)> {
+    let assembly = rcdk_core::cloud_assembly::CloudAssembly::load(&dir.join("cdk.out")).unwrap();
+    assembly
+        .stacks()
+        .iter()
+        .map(|s| {
+            let region = s
+                .environment
+                .region
+                .clone()
+                .unwrap_or_else(|| REGION.to_string());
+            (s.stack_name.clone(), region)
+        })
+        .collect()
 }
 
 /// Runs `PROGRAM ARGS --endpoint-url ... --region ...` (the example's binary, or `cargo rcdk`
@@ -534,7 +562,13 @@ fn deploy_diff_destroy(example: &str) -> Result<String, String> {
     let ready = started.elapsed();
 
     let bootstrap = Instant::now();
-    command(None, example, dir.path(), &moto, &images, &["bootstrap"])?;
+    let environments: Vec<String> = example_regions(example)
+        .iter()
+        .map(|region| format!("aws://123456789012/{region}"))
+        .collect();
+    let mut bootstrap_args = vec!["bootstrap"];
+    bootstrap_args.extend(environments.iter().map(String::as_str));
+    command(None, example, dir.path(), &moto, &images, &bootstrap_args)?;
     let bootstrap = bootstrap.elapsed();
 
     let deploy = Instant::now();
@@ -556,16 +590,20 @@ fn deploy_diff_destroy(example: &str) -> Result<String, String> {
         ],
     )?;
     let stacks = stack_names(dir.path());
-    let listed = list_stacks(&moto)?;
-    for stack in &stacks {
-        let status = listed
-            .iter()
-            .find(|(name, _)| name == stack)
-            .map(|(_, s)| s.as_str());
-        if status != Some("CREATE_COMPLETE") {
-            return Err(format!(
-                "{example}: stack {stack} is {status:?} after deploy"
-            ));
+    // Each stack is in its own region, and in no other of the example's regions.
+    for (stack, region) in stack_regions(dir.path()) {
+        for other in example_regions(example) {
+            let listed = list_stacks(&moto, other)?;
+            let status = listed
+                .iter()
+                .find(|(name, _)| *name == stack)
+                .map(|(_, s)| s.as_str());
+            let wanted = (other == region).then_some("CREATE_COMPLETE");
+            if status != wanted {
+                return Err(format!(
+                    "{example}: stack {stack} is {status:?} in {other} after deploy, expected {wanted:?} (its region is {region})"
+                ));
+            }
         }
     }
     let deploy = deploy.elapsed();
@@ -602,10 +640,14 @@ fn deploy_diff_destroy(example: &str) -> Result<String, String> {
         &images,
         &["destroy", "--all", "--yes", "--app", "cdk.out"],
     )?;
-    let listed: Vec<(String, String)> = list_stacks(&moto)?
-        .into_iter()
-        .filter(|(name, _)| name != "CDKToolkit")
-        .collect();
+    let mut listed: Vec<(String, String)> = Vec::new();
+    for region in example_regions(example) {
+        listed.extend(
+            list_stacks(&moto, region)?
+                .into_iter()
+                .filter(|(name, _)| name != "CDKToolkit"),
+        );
+    }
     let left: Vec<_> = listed
         .iter()
         .filter(|(_, status)| status != "DELETE_COMPLETE")
