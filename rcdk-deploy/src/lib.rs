@@ -32,6 +32,7 @@ mod environment;
 mod errors;
 mod events;
 pub mod image;
+pub mod lookups;
 mod output;
 pub mod package;
 mod plan;
