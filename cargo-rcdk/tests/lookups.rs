@@ -425,7 +425,27 @@ fn a_lookup_matching_nothing_names_the_filter(moto: &MotoServer) {
         "{stderr}"
     );
     assert!(!dir.path().join("cdk.context.json").exists(), "{stderr}");
-    println!("ok: a VPC matching nothing is an error naming the filter");
+    // The assembly of the first pass holds dummy values: deploying it is refused.
+    let deploy = Command::new(env!("CARGO_BIN_EXE_cargo-rcdk"))
+        .args(["rcdk", "deploy", "--app", "cdk.out", "--yes"])
+        .args(["--endpoint-url", &moto.endpoint_url(), "--region", REGION])
+        .current_dir(dir.path())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .unwrap();
+    let refused = String::from_utf8_lossy(&deploy.stderr);
+    assert!(!deploy.status.success(), "{}", transcript(&deploy));
+    assert!(
+        refused.contains("synthesized without the context values")
+            && refused.contains("filter.tag:Name=nope"),
+        "{refused}"
+    );
+    println!("ok: a VPC matching nothing is an error naming the filter; its assembly is not deployed");
 }
 
 /// `cargo rcdk context` lists the entries and `--reset KEY` removes one.
