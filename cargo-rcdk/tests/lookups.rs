@@ -445,7 +445,9 @@ fn a_lookup_matching_nothing_names_the_filter(moto: &MotoServer) {
             && refused.contains("filter.tag:Name=nope"),
         "{refused}"
     );
-    println!("ok: a VPC matching nothing is an error naming the filter; its assembly is not deployed");
+    println!(
+        "ok: a VPC matching nothing is an error naming the filter; its assembly is not deployed"
+    );
 }
 
 /// `cargo rcdk context` lists the entries and `--reset KEY` removes one.
@@ -483,6 +485,59 @@ fn context_lists_and_resets(moto: &MotoServer) {
     println!("ok: context --list and --reset");
 }
 
+/// `cargo rcdk synth` runs the program through cargo (here a stand-in `CARGO` that runs this
+/// binary as the app): `--no-lookups` reaches the program, and without it the program hands
+/// its lookups to the very `cargo-rcdk` that runs it (no `RCDK_CLI`, no cargo-rcdk on PATH).
+fn cargo_rcdk_synth_looks_up_too(moto: &MotoServer) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fake_cargo = dir.path().join("fake-cargo");
+    std::fs::write(
+        &fake_cargo,
+        "#!/bin/sh\nwhile [ \"$1\" != \"--\" ]; do shift; done\nshift\nexec \"$LOOKUP_APP_EXE\" \"$@\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake_cargo, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let synth = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_cargo-rcdk"))
+            .arg("rcdk")
+            .args(args)
+            .current_dir(dir.path())
+            .env("CARGO", &fake_cargo)
+            .env("LOOKUP_APP_EXE", std::env::current_exe().unwrap())
+            .env(APP_VAR, "1")
+            .env("LOOKUP_VPC_NAME", "prod")
+            .env("PATH", "/usr/bin:/bin")
+            .env_remove("RCDK_CLI")
+            .env_remove("CARGO_MANIFEST_DIR")
+            .env_remove("RCDK_CONTEXT_FILE")
+            .env_remove("RCDK_LOOKUP_PASS")
+            .env("AWS_ENDPOINT_URL", moto.endpoint_url())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            .env_remove("AWS_PROFILE")
+            .output()
+            .unwrap()
+    };
+    let refused = synth(&["synth", "--no-lookups"]);
+    assert!(!refused.status.success(), "{}", transcript(&refused));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains(&format!("  - {SSM_KEY}\n")),
+        "{}",
+        transcript(&refused)
+    );
+    let out = synth(&["synth"]);
+    assert!(out.status.success(), "{}", transcript(&out));
+    let context = read_json(&dir.path().join("cdk.context.json"));
+    assert_eq!(context[SSM_KEY], "1.2.3", "{context:#}");
+    let template = read_json(&dir.path().join("cdk.out/Lookups.template.json"));
+    assert_eq!(template["Outputs"]["Version"]["Value"], "1.2.3");
+    println!("ok: cargo rcdk synth looks up through itself, and passes --no-lookups on");
+}
+
 fn main() -> ExitCode {
     if std::env::var_os(APP_VAR).is_some() {
         return run_app();
@@ -494,5 +549,6 @@ fn main() -> ExitCode {
     no_lookups_fails_naming_the_keys(&moto);
     a_lookup_matching_nothing_names_the_filter(&moto);
     context_lists_and_resets(&moto);
+    cargo_rcdk_synth_looks_up_too(&moto);
     ExitCode::SUCCESS
 }
