@@ -284,6 +284,7 @@ fn load_assembly(dir: Option<&Path>) -> Result<Assembly> {
             "this command needs an assembly: run it in the app's package or pass --app DIR".into(),
         )
     })?;
+    let assembly = Assembly::load(dir)?;
     // Templates synthesized with missing context hold dummy values in place of real ids.
     let missing = rcdk_deploy::lookups::missing_context(dir)?;
     if !missing.is_empty() {
@@ -295,7 +296,7 @@ fn load_assembly(dir: Option<&Path>) -> Result<Assembly> {
             dir.display()
         )));
     }
-    Assembly::load(dir)
+    Ok(assembly)
 }
 
 async fn run(name: &str, args: &ArgMatches, dir: Option<&Path>) -> Result<ExitCode> {
