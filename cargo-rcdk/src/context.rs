@@ -10,8 +10,7 @@ use rcdk_deploy::{ClientOptions, Error, Result};
 
 /// The `context` subcommand, as a clap command.
 pub fn command() -> Command {
-    crate::commands::aws_args(
-        Command::new("context")
+    Command::new("context")
             .about("Look up the context values an assembly (--app) is missing, or list (default) or reset the entries of cdk.context.json")
             .arg(
                 Arg::new("context-file")
@@ -26,8 +25,20 @@ pub fn command() -> Command {
                     .value_name("KEY")
                     .action(ArgAction::Append)
                     .help("Remove this entry, so that the next synthesis looks it up again"),
-            ),
-    )
+            )
+            // No --region: every query names the region of its stack.
+            .arg(
+                Arg::new("profile")
+                    .long("profile")
+                    .value_name("NAME")
+                    .help("AWS profile to use"),
+            )
+            .arg(
+                Arg::new("endpoint-url")
+                    .long("endpoint-url")
+                    .value_name("URL")
+                    .help("Endpoint for all AWS services (e.g. a local emulator)"),
+            )
 }
 
 /// Looks up what the manifest in `assembly_dir` is missing and stores it in `context_file`;
@@ -58,11 +69,7 @@ pub fn run(args: &ArgMatches, app: Option<&Path>) -> Result<()> {
         .map(|v| v.collect())
         .unwrap_or_default();
     if let Some(dir) = app {
-        let options = ClientOptions {
-            region: None,
-            ..crate::commands::client_options(args)
-        };
-        let keys = resolve(dir, &file_path, &options)?;
+        let keys = resolve(dir, &file_path, &crate::commands::client_options(args))?;
         for key in &keys {
             eprintln!("looked up {key}");
         }

@@ -538,6 +538,56 @@ fn cargo_rcdk_synth_looks_up_too(moto: &MotoServer) {
     println!("ok: cargo rcdk synth looks up through itself, and passes --no-lookups on");
 }
 
+/// The resolver refuses what must not end up in a committed file, and answers from another
+/// account.
+fn secure_strings_and_other_accounts_are_refused(moto: &MotoServer) {
+    use rcdk_core::context::{context_key, ContextProvider, MissingContext};
+    let sdk = common::sdk_config(&moto.endpoint_url(), None);
+    let query = |account: &str, name: &str| {
+        let props =
+            serde_json::json!({"account": account, "region": REGION, "parameterName": name});
+        let props = props.as_object().unwrap().clone();
+        MissingContext {
+            key: context_key(ContextProvider::Ssm, &props),
+            provider: ContextProvider::Ssm,
+            props,
+        }
+    };
+    runtime().block_on(async {
+        aws_sdk_ssm::Client::new(&sdk)
+            .put_parameter()
+            .name("/app/password")
+            .value("hunter2")
+            .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
+            .send()
+            .await
+            .unwrap();
+        let secure = rcdk_deploy::lookups::look_up(&sdk, &[query(ACCOUNT, "/app/password")])
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(secure.contains("is a SecureString"), "{secure}");
+        assert!(!secure.contains("hunter2"), "{secure}");
+        let other = rcdk_deploy::lookups::look_up(&sdk, &[query("111111111111", "/app/version")])
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            other.contains("the stack's environment is aws://111111111111/us-east-1, but the credentials are for account 123456789012"),
+            "{other}"
+        );
+        let absent = rcdk_deploy::lookups::look_up(&sdk, &[query(ACCOUNT, "/app/absent")])
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            absent.contains("there is no SSM parameter /app/absent in aws://123456789012/us-east-1"),
+            "{absent}"
+        );
+    });
+    println!("ok: SecureString parameters, other accounts and absent parameters are refused");
+}
+
 fn main() -> ExitCode {
     if std::env::var_os(APP_VAR).is_some() {
         return run_app();
@@ -550,5 +600,6 @@ fn main() -> ExitCode {
     a_lookup_matching_nothing_names_the_filter(&moto);
     context_lists_and_resets(&moto);
     cargo_rcdk_synth_looks_up_too(&moto);
+    secure_strings_and_other_accounts_are_refused(&moto);
     ExitCode::SUCCESS
 }

@@ -472,12 +472,27 @@ async fn ami(c: &LookupClients, m: &MissingContext) -> Result<Value> {
 async fn ssm(c: &LookupClients, m: &MissingContext) -> Result<Value> {
     let name = string_prop(m, "parameterName")?;
     match c.ssm.get_parameter().name(name).send().await {
-        Ok(out) => Ok(Value::String(
-            out.parameter()
-                .and_then(|p| p.value())
-                .unwrap_or_default()
-                .to_string(),
-        )),
+        Ok(out) => {
+            let parameter = out.parameter();
+            if parameter.and_then(|p| p.r#type())
+                == Some(&aws_sdk_ssm::types::ParameterType::SecureString)
+            {
+                // Its value would be committed with the context file.
+                return Err(failed(
+                    m,
+                    format!(
+                        "the SSM parameter {name} in {} is a SecureString, whose value must not be stored in the context file; read it at deployment instead (`SsmParameter::from_name`, or a secret)",
+                        environment(m)
+                    ),
+                ));
+            }
+            Ok(Value::String(
+                parameter
+                    .and_then(|p| p.value())
+                    .unwrap_or_default()
+                    .to_string(),
+            ))
+        }
         Err(e) if error_code(&e) == Some("ParameterNotFound") => Err(failed(
             m,
             format!("there is no SSM parameter {name} in {}", environment(m)),
