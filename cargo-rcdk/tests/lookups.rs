@@ -71,7 +71,11 @@ fn build_app() -> Result<App, ConstructError> {
 }
 
 fn run_app() -> ExitCode {
+    let in_process = std::env::var(APP_VAR).as_deref() == Ok("in-process");
     match build_app() {
+        // Deployment built into the program (the `deploy` feature of `rcdk`): lookups run in
+        // this process too.
+        Ok(app) if in_process => app.run_with(Some(&cargo_rcdk::CloudFormationDeployer)),
         Ok(app) => app.run_synth_only(),
         Err(e) => {
             eprintln!("error: {e}");
@@ -596,6 +600,34 @@ fn secure_strings_and_other_accounts_are_refused(moto: &MotoServer) {
     println!("ok: SecureString parameters, other accounts and absent parameters are refused");
 }
 
+/// A program with deployment built in looks up in its own process: no cargo-rcdk anywhere.
+fn a_program_with_deployment_built_in_looks_up_itself(moto: &MotoServer, f: &Fixture) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["synth", "--quiet"])
+        .current_dir(dir.path())
+        .env(APP_VAR, "in-process")
+        .env("LOOKUP_VPC_NAME", "prod")
+        .env("PATH", "/usr/bin:/bin")
+        .env_remove("RCDK_CLI")
+        .env_remove("CARGO_MANIFEST_DIR")
+        .env_remove("RCDK_CONTEXT_FILE")
+        .env_remove("RCDK_LOOKUP_PASS")
+        .env("AWS_ENDPOINT_URL", moto.endpoint_url())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", transcript(&out));
+    let context = read_json(&dir.path().join("cdk.context.json"));
+    assert_eq!(context[VPC_KEY]["vpcId"], f.vpc_id.as_str(), "{context:#}");
+    println!("ok: a program with deployment built in looks up in its own process");
+}
+
 fn main() -> ExitCode {
     if std::env::var_os(APP_VAR).is_some() {
         return run_app();
@@ -609,5 +641,6 @@ fn main() -> ExitCode {
     context_lists_and_resets(&moto);
     cargo_rcdk_synth_looks_up_too(&moto);
     secure_strings_and_other_accounts_are_refused(&moto);
+    a_program_with_deployment_built_in_looks_up_itself(&moto, &fixture);
     ExitCode::SUCCESS
 }
