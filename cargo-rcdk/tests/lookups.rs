@@ -45,7 +45,16 @@ fn build_app() -> Result<App, ConstructError> {
     let vpc_name = std::env::var("LOOKUP_VPC_NAME").unwrap_or_else(|_| "prod".into());
     let mut stack = Stack::new("Lookups").env(ACCOUNT, REGION);
     let vpc = ImportedVpc::lookup(&stack, "Vpc", &VpcLookup::name(vpc_name))?;
-    let version = SsmParameter::value_from_lookup(&stack, "Version", "/app/version")?;
+    // An app that asks for another parameter once the first is answered (to see the second run
+    // refuse to look up again).
+    let parameter = if std::env::var_os("LOOKUP_UNSTABLE").is_some()
+        && std::env::var_os("RCDK_LOOKUP_PASS").is_some()
+    {
+        "/app/other"
+    } else {
+        "/app/version"
+    };
+    let version = SsmParameter::value_from_lookup(&stack, "Version", parameter)?;
     let zone = HostedZone::lookup(&stack, "Zone", "example.com")?;
     let image = MachineImage::lookup(&stack, "Image", &AmiLookup::name(UBUNTU).owner(CANONICAL))?;
     let public = vpc.select(&SubnetSelection::Kind(TierKind::Public))?;
@@ -462,6 +471,40 @@ fn a_lookup_matching_nothing_names_the_filter(moto: &MotoServer) {
     );
 }
 
+/// A second run still missing a lookup fails naming it, instead of looking up again.
+fn a_second_run_still_missing_fails(moto: &MotoServer) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["synth", "--quiet"])
+        .current_dir(dir.path())
+        .env(APP_VAR, "1")
+        .env("LOOKUP_UNSTABLE", "1")
+        .env("LOOKUP_VPC_NAME", "prod")
+        .env("RCDK_CLI", env!("CARGO_BIN_EXE_cargo-rcdk"))
+        .env_remove("CARGO_MANIFEST_DIR")
+        .env_remove("RCDK_CONTEXT_FILE")
+        .env_remove("RCDK_LOOKUP_PASS")
+        .env("AWS_ENDPOINT_URL", moto.endpoint_url())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{}", transcript(&out));
+    assert!(
+        stderr.contains("still missing after their answers were stored")
+            && stderr.contains(
+                "  - ssm:account=123456789012:parameterName=/app/other:region=us-east-1\n"
+            ),
+        "{stderr}"
+    );
+    println!("ok: a second run still missing a lookup fails naming it");
+}
+
 /// `cargo rcdk context` lists the entries and `--reset KEY` removes one.
 fn context_lists_and_resets(moto: &MotoServer) {
     let dir = tempfile::tempdir().unwrap();
@@ -639,6 +682,7 @@ fn main() -> ExitCode {
     no_lookups_fails_naming_the_keys(&moto);
     a_lookup_matching_nothing_names_the_filter(&moto);
     context_lists_and_resets(&moto);
+    a_second_run_still_missing_fails(&moto);
     cargo_rcdk_synth_looks_up_too(&moto);
     secure_strings_and_other_accounts_are_refused(&moto);
     a_program_with_deployment_built_in_looks_up_itself(&moto, &fixture);
