@@ -230,6 +230,24 @@ impl rcdk_core::cli::Deployer for CloudFormationDeployer {
         // run_command prints its errors; the app's command line only needs the code.
         Ok(self.run_command(name, args, Some(assembly_dir)))
     }
+
+    fn resolve_context(
+        &self,
+        assembly_dir: &Path,
+        context_file: &Path,
+        args: &ArgMatches,
+    ) -> Option<std::result::Result<(), rcdk_core::cli::DeployError>> {
+        let options = ClientOptions {
+            // Each query names its own region.
+            region: None,
+            ..client_options(args)
+        };
+        Some(
+            crate::context::resolve(assembly_dir, context_file, &options)
+                .map(|_| ())
+                .map_err(Into::into),
+        )
+    }
 }
 
 fn strings(args: &ArgMatches, id: &str) -> Vec<String> {
@@ -266,7 +284,7 @@ fn timeout(args: &ArgMatches) -> Option<Duration> {
         .map(|s| Duration::from_secs(*s))
 }
 
-fn client_options(args: &ArgMatches) -> ClientOptions {
+pub(crate) fn client_options(args: &ArgMatches) -> ClientOptions {
     ClientOptions {
         profile: one(args, "profile"),
         region: one(args, "region"),
@@ -280,7 +298,19 @@ fn load_assembly(dir: Option<&Path>) -> Result<Assembly> {
             "this command needs an assembly: run it in the app's package or pass --app DIR".into(),
         )
     })?;
-    Assembly::load(dir)
+    let assembly = Assembly::load(dir)?;
+    // Templates synthesized with missing context hold dummy values in place of real ids.
+    let missing = rcdk_deploy::lookups::missing_context(dir)?;
+    if !missing.is_empty() {
+        let keys: Vec<&str> = missing.iter().map(|m| m.key.as_str()).collect();
+        return Err(Error::Assembly(format!(
+            "the assembly in {} was synthesized without the context values {}: its templates hold dummy values; run the program's `synth` (it looks them up) or `cargo rcdk context --app {}` and synthesize again",
+            dir.display(),
+            keys.join(", "),
+            dir.display()
+        )));
+    }
+    Ok(assembly)
 }
 
 async fn run(name: &str, args: &ArgMatches, dir: Option<&Path>) -> Result<ExitCode> {

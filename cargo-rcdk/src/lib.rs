@@ -19,6 +19,7 @@
 
 mod bootstrap;
 mod commands;
+pub mod context;
 mod synth;
 
 pub use bootstrap::bootstrap_assembly;

@@ -61,6 +61,13 @@ fn command() -> Command {
                 .action(ArgAction::SetTrue)
                 .help("Fail synthesis on warnings"),
         )
+        .arg(
+            Arg::new("no-lookups")
+                .long("no-lookups")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Fail synthesis when a lookup is not answered by cdk.context.json instead of asking AWS"),
+        )
         .subcommand(
             Command::new("synth")
                 .about("Run the program to write the assembly (templates, manifest, assets)")
@@ -80,6 +87,7 @@ fn command() -> Command {
     for sub in CloudFormationDeployer::command_list() {
         cmd = cmd.subcommand(sub);
     }
+    cmd = cmd.subcommand(cargo_rcdk::context::command());
     // Run by the `executable` source of a container image asset at publish time.
     cmd = cmd.subcommand(package_image_command());
     // Run by the `executable` source of a Lambda function's asset at publish time.
@@ -198,6 +206,13 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(&e),
         },
+        "context" => {
+            let app = matches.get_one::<PathBuf>("app");
+            match cargo_rcdk::context::run(sub, app.map(PathBuf::as_path)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e.to_string()),
+            }
+        }
         // Bootstrap needs no app, but uses one given with --app.
         "bootstrap" => {
             let app = matches.get_one::<PathBuf>("app");
@@ -219,6 +234,9 @@ fn synth_request(top: &ArgMatches, sub: &ArgMatches) -> SynthRequest {
     let mut program_args: Vec<OsString> = Vec::new();
     if top.get_flag("strict") {
         program_args.push("--strict".into());
+    }
+    if top.get_flag("no-lookups") {
+        program_args.push("--no-lookups".into());
     }
     SynthRequest {
         package: top.get_one::<String>("package").cloned(),

@@ -41,8 +41,11 @@ pub fn synthesize(request: &SynthRequest) -> Result<PathBuf, String> {
         .args(["synth", "--quiet", "--output"])
         .arg(&request.output)
         .args(&request.stacks);
-    // The program must not hand over to us again, whatever it was told.
-    cmd.env_remove("RCDK_CLI");
+    // The program hands its lookups over to this very binary (not another cargo-rcdk on PATH).
+    match std::env::current_exe() {
+        Ok(exe) => cmd.env("RCDK_CLI", exe),
+        Err(_) => cmd.env_remove("RCDK_CLI"),
+    };
     let status = cmd
         .status()
         .map_err(|e| format!("cannot run cargo ({}): {e}", cargo().to_string_lossy()))?;

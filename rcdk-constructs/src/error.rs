@@ -509,4 +509,8 @@ pub enum ConstructError {
         problem: String,
     },
     // ---- end of services section ----
+    /// A value looked up in the account (a VPC, an AMI, a parameter, a hosted zone) cannot be
+    /// used: the stack has no environment, the query is empty, the stored answer is malformed.
+    #[error(transparent)]
+    Lookup(#[from] rcdk_core::context::LookupError),
 }

@@ -88,6 +88,10 @@ pub struct AssemblyManifest {
     /// Libraries that produced the assembly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime: Option<RuntimeInfo>,
+    /// Context lookups synthesis could not answer: while any is listed, the templates hold
+    /// dummy values and the assembly must not be deployed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<crate::context::MissingContext>,
 }
 
 /// The `runtime` entry: libraries and their versions.

@@ -12,6 +12,7 @@ pub mod cargo;
 pub mod cli;
 pub mod cloud_assembly;
 pub mod construct;
+pub mod context;
 pub mod element;
 pub mod error;
 pub mod fns;

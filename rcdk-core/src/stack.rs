@@ -1,11 +1,18 @@
 //! Stacks: the unit of deployment. A stack is a construct whose subtree becomes one template.
 
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
 use indexmap::IndexMap;
+use serde_json::{Map, Value};
 
 use crate::aspect::Aspect;
 use crate::bootstrap::DEFAULT_QUALIFIER;
 use crate::cloud_assembly::Environment;
 use crate::construct::{Child, ChildId, ChildMut, Construct, Group};
+use crate::context::{
+    context_key, program_context, ContextProvider, Lookup, LookupError, MissingContext,
+};
 
 /// One CloudFormation stack: its settings and the constructs in it.
 pub struct Stack {
@@ -20,6 +27,10 @@ pub struct Stack {
     pub(crate) environment: Environment,
     pub(crate) qualifier: Option<String>,
     pub(crate) aspects: Vec<Box<dyn Aspect>>,
+    /// Context answers given in code, ahead of the context file.
+    context: BTreeMap<String, Value>,
+    /// Lookups this synthesis could not answer, for the manifest's `missing` field.
+    missing: Mutex<Vec<MissingContext>>,
     children: Group,
 }
 
@@ -39,6 +50,8 @@ impl Stack {
             environment: Environment::agnostic(),
             qualifier: None,
             aspects: Vec::new(),
+            context: BTreeMap::new(),
+            missing: Mutex::new(Vec::new()),
             children: Group::new(),
         }
     }
@@ -149,6 +162,73 @@ impl Stack {
     pub fn depends_on(mut self, stack_id: impl Into<String>) -> Self {
         self.dependencies.push(stack_id.into());
         self
+    }
+
+    /// Answers the context query `key` with `value` for this stack, ahead of the context file
+    /// (to pin a value in code, or in tests).
+    pub fn context(mut self, key: impl Into<String>, value: Value) -> Self {
+        self.context.insert(key.into(), value);
+        self
+    }
+
+    /// Looks up the answer to a context query of `provider` with `props` (the provider's own
+    /// properties; the stack's account and region are added), for the construct at `id` in
+    /// this stack. An answer of `None` means it is not known yet: the caller goes on with a dummy
+    /// value, and the query is recorded for the manifest's `missing` field, to be looked up by
+    /// `cargo rcdk context` before synthesizing again. `what` says what is looked up, for
+    /// messages ("a VPC").
+    ///
+    /// The stack needs an explicit account and region ([`env`](Stack::env)).
+    pub fn lookup(
+        &self,
+        id: &str,
+        what: &str,
+        provider: ContextProvider,
+        props: Map<String, Value>,
+    ) -> Result<Lookup, LookupError> {
+        let path = format!("{}/{id}", self.id);
+        let (Some(account), Some(region)) = (&self.environment.account, &self.environment.region)
+        else {
+            return Err(LookupError::AgnosticStack {
+                path,
+                stack: self.id.clone(),
+                what: what.to_string(),
+            });
+        };
+        let mut query = Map::new();
+        query.insert("account".into(), Value::String(account.clone()));
+        query.insert("region".into(), Value::String(region.clone()));
+        query.extend(props);
+        let key = context_key(provider, &query);
+        if let Some(value) = self.context.get(&key) {
+            let value = Some(value.clone());
+            return Ok(Lookup { key, value });
+        }
+        let file = program_context().map_err(|source| LookupError::Context {
+            path: path.clone(),
+            source,
+        })?;
+        if let Some(value) = file.get(&key) {
+            let value = Some(value.clone());
+            return Ok(Lookup { key, value });
+        }
+        let mut missing = self.missing.lock().unwrap_or_else(|e| e.into_inner());
+        if !missing.iter().any(|m| m.key == key) {
+            missing.push(MissingContext {
+                key: key.clone(),
+                provider,
+                props: query,
+            });
+        }
+        Ok(Lookup { key, value: None })
+    }
+
+    /// The lookups of this stack that the context did not answer.
+    pub fn missing_context(&self) -> Vec<MissingContext> {
+        self.missing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Runs `aspect` over this stack's constructs before synthesis.

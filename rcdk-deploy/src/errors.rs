@@ -32,6 +32,15 @@ pub enum Error {
     /// AWS configuration is missing or unusable (region, credentials, profile).
     #[error("{0}")]
     Config(String),
+    /// A context lookup failed: nothing matched the query, more than one thing did, the
+    /// credentials are for another account, or AWS refused the call. Nothing was stored.
+    #[error("lookup {key} failed: {reason}; nothing was stored in the context file")]
+    Lookup {
+        /// The query's context key.
+        key: String,
+        /// What happened, naming the query and the environment.
+        reason: String,
+    },
     /// The cloud assembly (manifest and templates) cannot be read or does not fit the request.
     #[error("{0}")]
     Assembly(String),

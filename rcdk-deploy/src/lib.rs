@@ -39,6 +39,7 @@ mod environments;
 mod errors;
 mod events;
 pub mod image;
+pub mod lookups;
 mod output;
 pub mod package;
 mod plan;

@@ -38,9 +38,9 @@ pub mod prelude {
     pub use crate::Construct;
     pub use rcdk_constructs::error::ConstructError;
     pub use rcdk_constructs::network::{
-        Cidr, Connectable, FlowLogOptions, FlowLogTraffic, GatewayService, IVpc, InterfaceService,
-        NaclPeer, NatPolicy, NetworkAclRules, Port, SecurityGroup, SubnetSelection, Tier, TierKind,
-        TieredVpc,
+        Cidr, Connectable, FlowLogOptions, FlowLogTraffic, GatewayService, HostedZone, IVpc,
+        ImportedVpc, InterfaceService, NaclPeer, NatPolicy, NetworkAclRules, Port, SecurityGroup,
+        SubnetSelection, Tier, TierKind, TieredVpc, VpcLookup,
     };
     pub use rcdk_constructs::{action, actions, cidr};
     pub use rcdk_core::id;
@@ -48,8 +48,8 @@ pub mod prelude {
     // what other constructs ask of them (implemented by imported resources too).
     pub use rcdk_constructs::budgets::{BudgetTopic, MonthlyBudget, Spend, Usd};
     pub use rcdk_constructs::compute::{
-        AutoScalingGroup, CpuArchitecture, Gp3Volume, InstanceType, LaunchTemplate, MachineImage,
-        RollingUpdate, UserData,
+        AmiLookup, AutoScalingGroup, CpuArchitecture, Gp3Volume, InstanceType, LaunchTemplate,
+        MachineImage, RollingUpdate, UserData,
     };
     pub use rcdk_constructs::data::{PostgresDatabase, RedisCache};
     pub use rcdk_constructs::ecs::{

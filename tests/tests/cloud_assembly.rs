@@ -123,6 +123,54 @@ fn every_example_assembly_validates_against_the_schemas() {
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
 
+/// An assembly synthesized before its lookups are answered lists them in `missing`, in the
+/// schema's `MissingContext` shape with each provider's query properties.
+#[test]
+fn missing_context_validates_against_the_schema() {
+    use rcdk_constructs::compute::{AmiLookup, MachineImage};
+    use rcdk_constructs::network::{HostedZone, ImportedVpc, VpcLookup};
+    use rcdk_constructs::storage::SsmParameter;
+
+    let manifest_schema = strict_schema("cloud-assembly.schema.json");
+    // A key no context file holds: every lookup is missing.
+    let account = "210987654321";
+    let stack = Stack::new("Lookups").env(account, "eu-west-3");
+    ImportedVpc::lookup(
+        &stack,
+        "Vpc",
+        &VpcLookup::tagged("team", "payments").subnet_group_name_tag("tier"),
+    )
+    .unwrap();
+    HostedZone::lookup_private(&stack, "Zone", "internal.example.com", "vpc-0abc1234").unwrap();
+    MachineImage::lookup(
+        &stack,
+        "Image",
+        &AmiLookup::name("al2023-*").owner("amazon"),
+    )
+    .unwrap();
+    SsmParameter::value_from_lookup(&stack, "Version", "/app/version").unwrap();
+    let stack = stack.with("Queue", RawResource::new("AWS::SQS::Queue"));
+    let mut app = App::new();
+    app.add(stack);
+    let assembly = app.synth().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    assembly.write(dir.path()).unwrap();
+    let manifest_file = dir.path().join("manifest.json");
+    let errors = validate(&manifest_schema, &manifest_file);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_file).unwrap()).unwrap();
+    let providers: Vec<&str> = manifest["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["provider"].as_str().unwrap())
+        .collect();
+    assert_eq!(providers, ["ami", "hosted-zone", "ssm", "vpc-provider"]);
+    // The loader reads such a manifest back.
+    CloudAssembly::load(dir.path()).unwrap();
+}
+
 /// A small assembly: one queue and a directory asset.
 fn synthesize_demo(dir: &Path) -> (PathBuf, String) {
     let files = dir.join("site");

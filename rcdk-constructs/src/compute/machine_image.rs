@@ -2,10 +2,52 @@
 //! parameter (so every deployment takes the current image, and the template never holds a
 //! region-specific id), another SSM parameter, or a fixed AMI id.
 
+use std::collections::BTreeMap;
+
+use rcdk_core::context::{ContextFile, ContextProvider, LookupError};
 use rcdk_core::kind::ImageId;
-use rcdk_core::{Parameter, Val};
+use rcdk_core::{Parameter, Stack, Val};
+
+use crate::error::ConstructError;
 
 use super::instance_type::CpuArchitecture;
+
+/// Which AMI [`MachineImage::lookup`] finds: a name pattern (`*` matches anything), the owners
+/// (`amazon`, `self`, an account id) and further DescribeImages filters; only available images
+/// count, the newest wins. The same query as the AWS CDK's `MachineImage.lookup`, with the
+/// same context key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AmiLookup {
+    name: String,
+    owners: Vec<String>,
+    filters: BTreeMap<String, Vec<String>>,
+}
+
+impl AmiLookup {
+    /// Images whose name matches `pattern` (`al2023-ami-2023.*-x86_64`).
+    pub fn name(pattern: impl Into<String>) -> AmiLookup {
+        AmiLookup {
+            name: pattern.into(),
+            ..AmiLookup::default()
+        }
+    }
+
+    /// Only images of this owner (alias or account id); may be given several times.
+    pub fn owner(mut self, owner: impl Into<String>) -> AmiLookup {
+        self.owners.push(owner.into());
+        self
+    }
+
+    /// A further DescribeImages filter (`architecture` = `arm64`, ...); several values of one
+    /// filter match any of them.
+    pub fn filter(mut self, name: impl Into<String>, value: impl Into<String>) -> AmiLookup {
+        self.filters
+            .entry(name.into())
+            .or_default()
+            .push(value.into());
+        self
+    }
+}
 
 /// The public SSM parameter that names the current Amazon Linux 2023 AMI for `architecture`.
 pub fn amazon_linux_2023_parameter(architecture: CpuArchitecture) -> String {
@@ -85,6 +127,57 @@ impl MachineImage {
         MachineImage {
             source: Source::Id(image.into()),
             root_device: "/dev/xvda".to_string(),
+        }
+    }
+
+    /// The newest available AMI that `query` finds in the stack's account and region (EC2
+    /// DescribeImages), read at synthesis from `cdk.context.json`: the command line looks it
+    /// up when missing (`ami-12345678` stands in until then), and the id then stays fixed until
+    /// the entry is removed from the context file. The stack needs [`Stack::env`].
+    ///
+    /// ```
+    /// use rcdk_constructs::compute::{AmiLookup, MachineImage};
+    /// use rcdk_core::Stack;
+    /// let stack = Stack::new("App").env("111111111111", "eu-west-1");
+    /// let image = MachineImage::lookup(&stack, "Image", &AmiLookup::name("al2023-ami-*").owner("amazon"))?;
+    /// # let _ = image;
+    /// # Ok::<(), rcdk_constructs::error::ConstructError>(())
+    /// ```
+    pub fn lookup(
+        stack: &Stack,
+        id: &str,
+        query: &AmiLookup,
+    ) -> Result<MachineImage, ConstructError> {
+        let mut filters: BTreeMap<String, Vec<String>> = query.filters.clone();
+        filters.insert("name".into(), vec![query.name.clone()]);
+        filters.insert("state".into(), vec!["available".into()]);
+        let mut props = serde_json::Map::new();
+        if !query.owners.is_empty() {
+            props.insert("owners".into(), serde_json::json!(query.owners));
+        }
+        props.insert("filters".into(), serde_json::json!(filters));
+        let found = stack.lookup(id, "an AMI", ContextProvider::Ami, props)?;
+        let image = match found.value {
+            None => "ami-12345678".to_string(),
+            Some(serde_json::Value::String(image)) => image,
+            Some(other) => {
+                return Err(ConstructError::Lookup(LookupError::BadAnswer {
+                    path: format!("{}/{id}", stack.id()),
+                    key: found.key,
+                    file: ContextFile::default_path().display().to_string(),
+                    reason: format!("expected an AMI id as a string, found {other}"),
+                }))
+            }
+        };
+        Ok(MachineImage::id(Val::<ImageId>::from(image.as_str())))
+    }
+
+    /// The AMI id when it is fixed at synthesis ([`MachineImage::id`], [`MachineImage::lookup`]);
+    /// `None` for an image CloudFormation reads from an SSM parameter at deployment.
+    pub fn image_id(&self) -> Option<Val<ImageId>> {
+        match &self.source {
+            Source::Id(id) => Some(id.clone()),
+            _ => None,
         }
     }
 

@@ -38,7 +38,7 @@ pub use instance_type::{CpuArchitecture, InstanceType};
 pub use launch_template::{
     LaunchTemplate, LaunchTemplateBuilder, DEFAULT_HOP_LIMIT, EC2_PRINCIPAL,
 };
-pub use machine_image::{amazon_linux_2023_parameter, MachineImage};
+pub use machine_image::{amazon_linux_2023_parameter, AmiLookup, MachineImage};
 pub use user_data::{UserData, USER_DATA_MAX_BYTES};
 pub use volume::{
     Gp3Volume, GP3_IOPS, GP3_IOPS_PER_GIB, GP3_IOPS_PER_MIBPS, GP3_SIZE_GIB, GP3_THROUGHPUT_MIBPS,

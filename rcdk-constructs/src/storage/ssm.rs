@@ -1,7 +1,8 @@
 //! SSM Parameter Store parameters and parameter paths, with typed read grants.
 
+use rcdk_core::context::{ContextFile, ContextProvider, LookupError};
 use rcdk_core::kind::{ParameterArn, ParameterName};
-use rcdk_core::{fns, Val, Value};
+use rcdk_core::{fns, Stack, Val, Value};
 use rcdk_macros::Construct;
 
 use crate::cfn::ssm as cfn;
@@ -83,6 +84,50 @@ impl SsmParameter {
     /// A parameter that exists already, by name (`/team/setting`).
     pub fn from_name(name: impl Into<Val<ParameterName>>) -> ImportedParameter {
         ImportedParameter { name: name.into() }
+    }
+
+    /// The value of the existing `String` parameter `name` in the stack's account and region,
+    /// read at synthesis from `cdk.context.json` (the command line looks it up when missing;
+    /// `dummy-value-for-NAME` stands in until then). The value is then fixed in the templates
+    /// until the entry is removed from the context file; [`SsmParameter::from_name`] reads
+    /// the parameter at each deployment instead. The stack needs [`Stack::env`].
+    ///
+    /// ```
+    /// use rcdk_constructs::storage::SsmParameter;
+    /// use rcdk_core::Stack;
+    /// let stack = Stack::new("App").env("111111111111", "eu-west-1");
+    /// let version = SsmParameter::value_from_lookup(&stack, "Version", "/app/version")?;
+    /// assert_eq!(version, "dummy-value-for-/app/version");
+    /// # Ok::<(), rcdk_constructs::error::ConstructError>(())
+    /// ```
+    pub fn value_from_lookup(
+        stack: &Stack,
+        id: &str,
+        name: &str,
+    ) -> Result<String, ConstructError> {
+        if name.is_empty() {
+            return Err(ConstructError::Lookup(LookupError::InvalidQuery {
+                path: format!("{}/{id}", stack.id()),
+                reason: "an SSM parameter lookup needs the parameter's name, e.g. `/app/version`"
+                    .into(),
+            }));
+        }
+        let mut props = serde_json::Map::new();
+        props.insert(
+            "parameterName".into(),
+            serde_json::Value::String(name.to_string()),
+        );
+        let found = stack.lookup(id, "an SSM parameter", ContextProvider::Ssm, props)?;
+        match found.value {
+            None => Ok(format!("dummy-value-for-{name}")),
+            Some(serde_json::Value::String(value)) => Ok(value),
+            Some(other) => Err(ConstructError::Lookup(LookupError::BadAnswer {
+                path: format!("{}/{id}", stack.id()),
+                key: found.key,
+                file: ContextFile::default_path().display().to_string(),
+                reason: format!("expected the parameter's value as a string, found {other}"),
+            })),
+        }
     }
 
     /// `Description`.

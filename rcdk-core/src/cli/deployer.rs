@@ -25,4 +25,17 @@ pub trait Deployer {
         args: &clap::ArgMatches,
         assembly_dir: &Path,
     ) -> Result<ExitCode, DeployError>;
+
+    /// Looks up the context the manifest in `assembly_dir` lists as missing and stores the
+    /// answers in `context_file`; `args` are the command's parsed arguments (for `--profile`
+    /// and `--endpoint-url`). `None` (the default) leaves it to `cargo-rcdk context`.
+    fn resolve_context(
+        &self,
+        assembly_dir: &Path,
+        context_file: &Path,
+        args: &clap::ArgMatches,
+    ) -> Option<Result<(), DeployError>> {
+        let _ = (assembly_dir, context_file, args);
+        None
+    }
 }

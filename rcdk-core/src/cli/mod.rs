@@ -6,6 +6,7 @@
 mod deployer;
 pub mod graph;
 mod handover;
+pub mod lookups;
 mod report;
 
 use std::path::{Path, PathBuf};
@@ -54,6 +55,13 @@ fn command(deployer: Option<&dyn Deployer>) -> Command {
                 .global(true)
                 .action(ArgAction::SetTrue)
                 .help("Fail on warnings"),
+        )
+        .arg(
+            Arg::new("no-lookups")
+                .long("no-lookups")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Fail when a lookup is not answered by cdk.context.json instead of asking AWS"),
         )
         .subcommand(
             Command::new("synth")
@@ -150,7 +158,8 @@ impl App {
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
     {
-        let matches = match command(deployer).try_get_matches_from(args) {
+        let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+        let matches = match command(deployer).try_get_matches_from(&args) {
             Ok(m) => m,
             Err(e) => {
                 let _ = e.print();
@@ -183,6 +192,36 @@ impl App {
                 return ExitCode::FAILURE;
             }
         };
+        // The handed-over commands take their arguments verbatim; `--no-lookups` among them is
+        // the program's, not cargo-rcdk's.
+        let mut rest: Vec<std::ffi::OsString> = sub
+            .try_get_raw("rest")
+            .ok()
+            .flatten()
+            .map(|v| v.map(|a| a.to_os_string()).collect())
+            .unwrap_or_default();
+        let before = rest.len();
+        rest.retain(|a| a != lookups::NO_LOOKUPS);
+        let no_lookups = matches.get_flag("no-lookups")
+            || sub
+                .try_get_one::<bool>("no-lookups")
+                .ok()
+                .flatten()
+                .copied()
+                .unwrap_or(false)
+            || rest.len() != before;
+        if !assembly.missing.is_empty() {
+            if CORE_COMMANDS[1..].contains(&name) {
+                eprintln!(
+                    "note: {} lookup(s) are not in the context file yet: dummy values stand in for them (`synth` looks them up)",
+                    assembly.missing.len()
+                );
+            } else {
+                return lookups::resolve_and_rerun(
+                    &assembly, &output, no_lookups, &args, &rest, sub, deployer,
+                );
+            }
+        }
         match name {
             "list" => {
                 report::list(&assembly, sub.get_flag("long"));
@@ -211,10 +250,6 @@ impl App {
                 }
                 report::annotations(&assembly);
                 let Some(d) = deployer else {
-                    let rest: Vec<std::ffi::OsString> = sub
-                        .get_raw("rest")
-                        .map(|v| v.map(|a| a.to_os_string()).collect())
-                        .unwrap_or_default();
                     return handover::run(other, &output, &rest);
                 };
                 match d.run(other, sub, &output) {

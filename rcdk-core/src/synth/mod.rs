@@ -295,6 +295,9 @@ pub struct Assembly {
     pub tree: serde_json::Value,
     /// Template format.
     pub format: Format,
+    /// Context lookups the context file did not answer (sorted by key): the templates hold
+    /// dummy values in their place until `cargo rcdk context` looks them up.
+    pub missing: Vec<crate::context::MissingContext>,
 }
 
 impl Assembly {
@@ -349,6 +352,7 @@ impl Assembly {
                     env!("CARGO_PKG_VERSION").to_string(),
                 )]),
             }),
+            missing: self.missing.clone(),
         }
     }
 
@@ -645,12 +649,22 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
         return Err(SynthErrors(errors));
     }
     let tree = tree_json(&walk);
+    let mut missing: Vec<crate::context::MissingContext> = Vec::new();
+    for stack in app.stacks() {
+        for m in stack.missing_context() {
+            if !missing.iter().any(|x| x.key == m.key) {
+                missing.push(m);
+            }
+        }
+    }
+    missing.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(Assembly {
         stacks: artifacts,
         annotations,
         costs,
         tree,
         format: options.format,
+        missing,
     })
 }
 

@@ -93,6 +93,7 @@ pub fn write_assembly(dir: &Path, stacks: &[TestStack]) {
         version: MANIFEST_VERSION.to_string(),
         artifacts,
         runtime: None,
+        missing: Vec::new(),
     };
     std::fs::write(
         dir.join(MANIFEST_FILE),
