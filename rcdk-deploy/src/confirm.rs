@@ -66,6 +66,11 @@ impl Confirm {
         }
     }
 
+    /// Whether questions are asked on the terminal (and wait for someone to answer).
+    pub(crate) fn asks_on_terminal(&self) -> bool {
+        matches!(self.mode, Mode::Terminal)
+    }
+
     /// Asks `question`; `Ok` means yes.
     pub(crate) async fn ask(&self, output: &Output, question: &str) -> Result<()> {
         let answer = match &self.mode {
