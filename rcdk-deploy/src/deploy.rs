@@ -510,3 +510,28 @@ impl Deploy {
         Ok(report)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+    #[test]
+    fn several_at_a_time_refuses_questions_on_the_terminal() {
+        let sdk = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .build();
+        let deploy =
+            |confirm| Deploy::new(Clients::from_sdk_config(&sdk).unwrap()).with_confirm(confirm);
+        let asking = deploy(Confirm::terminal());
+        assert!(asking.check_concurrency(1).is_ok());
+        let e = asking.check_concurrency(3).unwrap_err().to_string();
+        assert!(
+            e.starts_with("--concurrency 3 deploys several stacks at once") && e.contains("--yes"),
+            "{e}"
+        );
+        assert!(deploy(Confirm::yes()).check_concurrency(3).is_ok());
+        assert!(deploy(Confirm::no_terminal()).check_concurrency(3).is_ok());
+    }
+}

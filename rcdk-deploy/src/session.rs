@@ -213,3 +213,100 @@ impl Session {
         self.output.line(lines.join("\n"));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::{StackRun, StackTiming};
+    use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+    fn session() -> Session {
+        // No request is made: the clients only need a region.
+        let sdk = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .build();
+        let mut session = Session::new(Clients::from_sdk_config(&sdk).unwrap());
+        session.output = Output::capture().0;
+        session
+    }
+
+    #[test]
+    fn ctrl_c_names_every_stack_still_running() {
+        let s = session();
+        s.set_in_flight("A", Some("Stack A keeps going on AWS.".into()));
+        s.set_in_flight("B", Some("Stack B keeps going on AWS.".into()));
+        s.set_in_flight("C", Some("Stack C keeps going on AWS.".into()));
+        s.set_in_flight("B", None);
+        assert_eq!(
+            s.interrupted().to_string(),
+            "interrupted: stopped waiting. Stack A keeps going on AWS. Stack C keeps going on AWS."
+        );
+        assert_eq!(
+            s.interrupted().to_string(),
+            "interrupted: stopped waiting. No stack operation was running on AWS."
+        );
+    }
+
+    fn failed_run() -> RunSummary<()> {
+        let timing = StackTiming {
+            started: Duration::ZERO,
+            finished: Duration::from_millis(1500),
+        };
+        RunSummary {
+            stacks: vec![
+                (
+                    "Api".into(),
+                    StackRun::Failed {
+                        error: Error::Usage("bad".into()),
+                        timing,
+                    },
+                ),
+                (
+                    "Web".into(),
+                    StackRun::Skipped {
+                        blocked_by: "Api".into(),
+                    },
+                ),
+                (
+                    "Net".into(),
+                    StackRun::Succeeded {
+                        outcome: (),
+                        timing,
+                    },
+                ),
+            ],
+            interrupted: false,
+        }
+    }
+
+    #[test]
+    fn a_failed_run_ends_in_the_failure_or_the_summary_error() {
+        let s = session();
+        let one = s.conclude("deploy", failed_run(), 1).unwrap_err();
+        assert!(matches!(one, Error::Usage(ref m) if m == "bad"), "{one:?}");
+        let several = s.conclude("deploy", failed_run(), 4).unwrap_err();
+        assert_eq!(
+            several.to_string(),
+            "deploy: stack Api failed (bad); skipped: Web; succeeded: Net"
+        );
+        let mut stopped = failed_run();
+        stopped.interrupted = true;
+        assert!(matches!(
+            s.conclude("deploy", stopped, 4),
+            Err(Error::Interrupted(_))
+        ));
+    }
+
+    #[test]
+    fn the_summary_has_a_line_per_stack() {
+        let (output, captured) = Output::capture();
+        let mut s = session();
+        s.output = output;
+        s.print_summary("deploy", &failed_run(), |_| "created".to_string());
+        assert_eq!(
+            captured.text(),
+            "deploy summary: 1 succeeded, 1 failed, 1 skipped or not started\n  x Api: failed after 1.5s: bad\n  - Web: skipped (waits for Api, which failed)\n  + Net: created (1.5s)\n"
+        );
+    }
+}
