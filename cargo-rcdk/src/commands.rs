@@ -72,6 +72,15 @@ fn timeout_arg() -> Arg {
         .help("Longest wait per stack; an update still running then is cancelled")
 }
 
+fn concurrency_arg(help: &'static str) -> Arg {
+    Arg::new("concurrency")
+        .long("concurrency")
+        .value_name("N")
+        .value_parser(clap::value_parser!(u16).range(1..))
+        .default_value("1")
+        .help(help)
+}
+
 fn yes_arg() -> Arg {
     Arg::new("yes")
         .long("yes")
@@ -90,6 +99,9 @@ impl CloudFormationDeployer {
             .arg(parameter_arg())
             .arg(timeout_arg())
             .arg(yes_arg())
+            .arg(concurrency_arg(
+                "Stacks deployed at once (default 1: one at a time, stopping at the first failure); a stack still waits for the stacks it depends on, and a failure skips only the stacks that depend on it. Above 1 on a terminal, needs --yes (questions cannot be asked meanwhile); --plan runs one at a time",
+            ))
             .arg(
                 Arg::new("require-approval")
                     .long("require-approval")
@@ -129,6 +141,9 @@ impl CloudFormationDeployer {
             common(Command::new("destroy").about("Delete stacks, dependents first"))
                 .arg(timeout_arg())
                 .arg(yes_arg())
+                .arg(concurrency_arg(
+                    "Stacks deleted at once, after one confirmation for all (default 1: one at a time, stopping at the first failure); a stack still waits for the stacks that depend on it, and a failure keeps only the stacks it depends on",
+                ))
                 .arg(
                     Arg::new("force")
                         .long("force")
@@ -284,6 +299,13 @@ fn timeout(args: &ArgMatches) -> Option<Duration> {
         .map(|s| Duration::from_secs(*s))
 }
 
+fn concurrency(args: &ArgMatches) -> usize {
+    args.try_get_one::<u16>("concurrency")
+        .ok()
+        .flatten()
+        .map_or(1, |n| usize::from(*n))
+}
+
 pub(crate) fn client_options(args: &ArgMatches) -> ClientOptions {
     ClientOptions {
         profile: one(args, "profile"),
@@ -344,8 +366,13 @@ async fn run(name: &str, args: &ArgMatches, dir: Option<&Path>) -> Result<ExitCo
                 timeout: timeout(args),
                 plan: args.get_one::<PathBuf>("plan").cloned(),
                 preflights: Vec::new(),
+                concurrency: concurrency(args),
             };
             let deploy = deployer(&client_options, yes).await?;
+            if options.plan.is_none() {
+                // Before anything is published.
+                deploy.check_concurrency(options.concurrency)?;
+            }
             let preflights = deploy.preflight(&assembly, &options.stacks).await?;
             deploy
                 .publish(&assembly, &options.stacks, &preflights)
@@ -381,6 +408,7 @@ async fn run(name: &str, args: &ArgMatches, dir: Option<&Path>) -> Result<ExitCo
             let options = DestroyOptions {
                 stacks,
                 timeout: timeout(args),
+                concurrency: concurrency(args),
             };
             deployer(&client_options, yes)
                 .await?

@@ -105,6 +105,31 @@ fn approval_level_is_checked_by_the_parser() {
 }
 
 #[test]
+fn concurrency_and_all_are_checked_by_the_parser() {
+    let dir = tempfile::tempdir().unwrap();
+    write_assembly(dir.path(), &[TestStack::new("App", queue_template("q"))]);
+    let app = dir.path().to_str().unwrap();
+    for command in ["deploy", "destroy"] {
+        let out = cargo_rcdk(&[command, "--app", app, "--concurrency", "0"], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("invalid value '0' for '--concurrency <N>'"),
+            "{}",
+            stderr(&out)
+        );
+        // `--all` is the default spelled out, as AWS CDK users type it; with names it is a
+        // contradiction.
+        let out = cargo_rcdk(&[command, "--app", app, "--all", "App"], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("'--all' cannot be used with '[STACK]...'"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
 fn bad_qualifier_is_refused_before_aws() {
     let dir = tempfile::tempdir().unwrap();
     let out = cargo_rcdk(&["bootstrap", "--qualifier", "Has-Dash"], dir.path());

@@ -356,3 +356,92 @@ fn assets_are_uploaded_once_and_skipped_on_the_next_deploy() {
         transcript(&out)
     );
 }
+
+#[test]
+fn concurrent_deploy_reports_each_stack_and_fails_when_one_failed() {
+    let moto = moto();
+    let dir = tempfile::tempdir().unwrap();
+    ok(cargo_rcdk(&moto, dir.path(), &["bootstrap"]));
+    let app_dir = dir.path().join("app");
+    std::fs::create_dir_all(&app_dir).unwrap();
+    // CloudFormation (and moto) refuse Api's template when the stack is created.
+    let broken = serde_json::json!({"Resources": {"Queue": {"Type": "AWS::SQS::Queue",
+        "Properties": {"QueueName": {"Fn::GetAtt": ["Nope", "Arn"]}}}}});
+    common::write_assembly(
+        &app_dir,
+        &[
+            common::TestStack::new("Net", common::queue_template("q-net")),
+            common::TestStack::new("Api", broken).depends_on("Net"),
+            common::TestStack::new("Web", common::queue_template("q-web")).depends_on("Api"),
+            common::TestStack::new("Solo", common::queue_template("q-solo")),
+        ],
+    );
+    let app = app_dir.to_str().unwrap();
+    let out = cargo_rcdk(
+        &moto,
+        dir.path(),
+        &[
+            "deploy",
+            "--all",
+            "--yes",
+            "--concurrency",
+            "4",
+            "--app",
+            app,
+        ],
+    );
+    let text = transcript(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let summary = &stdout[stdout.find("deploy summary:").expect(&text)..];
+    let lines: Vec<&str> = summary.lines().collect();
+    assert_eq!(
+        lines[0], "deploy summary: 2 succeeded, 1 failed, 1 skipped or not started",
+        "{text}"
+    );
+    assert!(lines[1].starts_with("  + test-Net: created ("), "{text}");
+    assert!(
+        lines[2].starts_with("  x test-Api: failed after "),
+        "{text}"
+    );
+    assert_eq!(
+        lines[3], "  - test-Web: skipped (waits for test-Api, which failed)",
+        "{text}"
+    );
+    assert!(lines[4].starts_with("  + test-Solo: created ("), "{text}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error: deploy: stack test-Api failed (CreateStack for stack test-Api failed: ValidationError")
+            && stderr.contains("skipped: test-Web; succeeded: test-Net, test-Solo"),
+        "{text}"
+    );
+    let mut created: Vec<String> = stacks(&moto)
+        .into_iter()
+        .filter(|(_, status)| status == "CREATE_COMPLETE")
+        .map(|(n, _)| n)
+        .collect();
+    created.sort();
+    assert_eq!(created, ["CDKToolkit", "test-Net", "test-Solo"]);
+    assert!(
+        !stacks(&moto).iter().any(|(n, _)| n == "test-Web"),
+        "{:?}",
+        stacks(&moto)
+    );
+
+    // Destroy several at a time after one confirmation; the stack never created is named.
+    // (moto keeps a record of the refused Api stack, stuck in CREATE_IN_PROGRESS where
+    // CloudFormation keeps none, so it is deleted too.)
+    let out = ok(cargo_rcdk(
+        &moto,
+        dir.path(),
+        &["destroy", "--yes", "--concurrency", "4", "--app", app],
+    ));
+    assert!(out.contains("test-Web: not deployed, skipped"), "{out}");
+    assert!(
+        out.contains("destroy summary: 3 succeeded, 0 failed, 0 skipped or not started"),
+        "{out}"
+    );
+    assert!(out.contains("  + test-Solo: deleted ("), "{out}");
+    let names: Vec<String> = stacks(&moto).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["CDKToolkit"]);
+}

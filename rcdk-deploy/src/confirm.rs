@@ -66,6 +66,20 @@ impl Confirm {
         }
     }
 
+    /// Questions asked on the terminal whether or not there is one (tests of what refuses
+    /// terminal questions).
+    #[cfg(test)]
+    pub(crate) fn terminal() -> Confirm {
+        Confirm {
+            mode: Mode::Terminal,
+        }
+    }
+
+    /// Whether questions are asked on the terminal (and wait for someone to answer).
+    pub(crate) fn asks_on_terminal(&self) -> bool {
+        matches!(self.mode, Mode::Terminal)
+    }
+
     /// Asks `question`; `Ok` means yes.
     pub(crate) async fn ask(&self, output: &Output, question: &str) -> Result<()> {
         let answer = match &self.mode {

@@ -21,6 +21,7 @@ use crate::events::EventTracker;
 use crate::output::Output;
 use crate::plan::Plan;
 use crate::request::{request_token, StackParameter, StackRequest};
+use crate::schedule::{self, Direction, StackRun, StackTiming};
 use crate::session::Session;
 use crate::stack_state::{
     deployed_template, describe, in_progress, outcome, sync_termination_protection, wait, Op,
@@ -52,11 +53,17 @@ pub struct DeployOptions {
     pub force: bool,
     /// Longest wait per stack; an update still running then is cancelled.
     pub timeout: Option<Duration>,
-    /// Execute the change sets of this saved plan instead of creating new ones.
+    /// Execute the change sets of this saved plan instead of creating new ones (one stack at
+    /// a time, whatever `concurrency` says).
     pub plan: Option<PathBuf>,
     /// The environments [`Deploy::preflight`] checked: without `template_bucket`, a template
     /// over 51,200 bytes goes to its stack's environment's staging bucket.
     pub preflights: Vec<Preflight>,
+    /// Stacks deployed at once (`--concurrency`); 0 and 1 mean one at a time, stopping at the
+    /// first failure. Above 1, a stack still starts only after the stacks it depends on are
+    /// deployed, a failure skips only the stacks that depend on it, and the questions a deploy
+    /// may ask must be answerable without a terminal (see [`Deploy::check_concurrency`]).
+    pub concurrency: usize,
 }
 
 /// What happened to one stack.
@@ -70,11 +77,23 @@ pub enum StackOutcome {
     NoChanges,
 }
 
+impl std::fmt::Display for StackOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StackOutcome::Created => "created",
+            StackOutcome::Updated => "updated",
+            StackOutcome::NoChanges => "no changes",
+        })
+    }
+}
+
 /// Result of a successful deploy.
 #[derive(Debug, Clone, Default)]
 pub struct DeployReport {
-    /// Stack name and outcome, in the order deployed.
+    /// Stack name and outcome, in dependency order (the order one at a time deploys them).
     pub stacks: Vec<(String, StackOutcome)>,
+    /// Stack name and when its deploy ran, in the same order (empty for a saved plan).
+    pub timings: Vec<(String, StackTiming)>,
 }
 
 impl Deploy {
@@ -135,36 +154,70 @@ impl Deploy {
         self
     }
 
-    /// Deploys the selected stacks in dependency order, or executes a saved plan.
+    /// Deploys the selected stacks in dependency order, `options.concurrency` at a time, or
+    /// executes a saved plan. With several at a time a summary line per stack is printed at
+    /// the end, and a failure returns [`Error::Incomplete`] once every stack that could go on
+    /// is done.
     pub async fn deploy(
         &self,
         assembly: &Assembly,
         options: &DeployOptions,
     ) -> Result<DeployReport> {
-        self.session
-            .interruptible(async {
-                if let Some(path) = &options.plan {
-                    return self.execute_plan(assembly, options, path).await;
-                }
-                let stacks = assembly.select(&options.stacks)?;
-                if let Some(p) = options
-                    .parameters
-                    .iter()
-                    .find(|p| assembly.manifest().stack(&p.stack).is_none())
-                {
-                    return Err(Error::Usage(format!(
-                        "--parameter {}:{}: there is no stack {:?} in the app",
-                        p.stack, p.key, p.stack
-                    )));
-                }
-                let mut report = DeployReport::default();
-                for stack in stacks {
-                    let outcome = self.deploy_stack(assembly, stack, options).await?;
-                    report.stacks.push((stack.stack_name.clone(), outcome));
-                }
-                Ok(report)
+        if let Some(path) = &options.plan {
+            return self
+                .session
+                .interruptible(self.execute_plan(assembly, options, path))
+                .await;
+        }
+        let stacks = assembly.select(&options.stacks)?;
+        if let Some(p) = options
+            .parameters
+            .iter()
+            .find(|p| assembly.manifest().stack(&p.stack).is_none())
+        {
+            return Err(Error::Usage(format!(
+                "--parameter {}:{}: there is no stack {:?} in the app",
+                p.stack, p.key, p.stack
+            )));
+        }
+        self.check_concurrency(options.concurrency)?;
+        let waits =
+            schedule::wait_lists(assembly.manifest(), &stacks, Direction::DependenciesFirst)?;
+        let names: Vec<String> = stacks.iter().map(|s| s.stack_name.clone()).collect();
+        let summary = self
+            .session
+            .run_stacks(&names, &waits, options.concurrency, |i| {
+                self.deploy_stack(assembly, stacks[i], options)
             })
-            .await
+            .await;
+        if options.concurrency > 1 {
+            self.session
+                .print_summary("deploy", &summary, |outcome| outcome.to_string());
+        }
+        let summary = self
+            .session
+            .conclude("deploy", summary, options.concurrency)?;
+        let mut report = DeployReport::default();
+        for (name, run) in summary.stacks {
+            if let StackRun::Succeeded { outcome, timing } = run {
+                report.stacks.push((name.clone(), outcome));
+                report.timings.push((name, timing));
+            }
+        }
+        Ok(report)
+    }
+
+    /// Refuses several stacks at a time when a deploy's questions (access widening, data
+    /// loss, deleting a failed stack) would be asked on the terminal: with other stacks
+    /// printing meanwhile, a question would scroll away unseen. `--yes` (or any answers that
+    /// need no terminal) makes it safe.
+    pub fn check_concurrency(&self, concurrency: usize) -> Result<()> {
+        if concurrency > 1 && self.session.confirm.asks_on_terminal() {
+            return Err(Error::Usage(format!(
+                "--concurrency {concurrency} deploys several stacks at once, and their questions (changes that widen access or lose data, replacing a failed stack) cannot be asked on the terminal meanwhile; review the changes with `diff` and pass --yes, or deploy one stack at a time (--concurrency 1)"
+            )));
+        }
+        Ok(())
     }
 
     async fn deploy_stack(
@@ -533,4 +586,29 @@ pub(crate) async fn template_bucket(
         .iter()
         .find(|p| p.target == target && p.qualifier == qualifier)
         .map(|p| p.staging_bucket.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+    #[test]
+    fn several_at_a_time_refuses_questions_on_the_terminal() {
+        let sdk = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .build();
+        let deploy =
+            |confirm| Deploy::new(Clients::from_sdk_config(&sdk).unwrap()).with_confirm(confirm);
+        let asking = deploy(Confirm::terminal());
+        assert!(asking.check_concurrency(1).is_ok());
+        let e = asking.check_concurrency(3).unwrap_err().to_string();
+        assert!(
+            e.starts_with("--concurrency 3 deploys several stacks at once") && e.contains("--yes"),
+            "{e}"
+        );
+        assert!(deploy(Confirm::yes()).check_concurrency(3).is_ok());
+        assert!(deploy(Confirm::no_terminal()).check_concurrency(3).is_ok());
+    }
 }

@@ -195,6 +195,19 @@ pub enum Error {
         /// What was done about it.
         action: String,
     },
+    /// With several stacks at a time, some stacks failed; stacks independent of them went on,
+    /// stacks waiting for them were skipped.
+    #[error("{operation}: {}", incomplete_message(failed, skipped, succeeded))]
+    Incomplete {
+        /// `deploy` or `destroy`.
+        operation: &'static str,
+        /// Stacks that succeeded.
+        succeeded: Vec<String>,
+        /// Stacks that failed, with why.
+        failed: Vec<(String, Error)>,
+        /// Stacks not started because a stack they wait for failed.
+        skipped: Vec<String>,
+    },
     /// Ctrl-C stopped the wait.
     #[error("interrupted: stopped waiting. {0}")]
     Interrupted(String),
@@ -214,6 +227,28 @@ pub enum Error {
         /// Underlying error.
         source: std::io::Error,
     },
+}
+
+/// "stack A failed: ...; stack B failed: ...; skipped: C, D; succeeded: E".
+fn incomplete_message(
+    failed: &[(String, Error)],
+    skipped: &[String],
+    succeeded: &[String],
+) -> String {
+    let mut parts: Vec<String> = failed
+        .iter()
+        .map(|(name, e)| format!("stack {name} failed ({e})"))
+        .collect();
+    let list = |names: &[String]| {
+        if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ")
+        }
+    };
+    parts.push(format!("skipped: {}", list(skipped)));
+    parts.push(format!("succeeded: {}", list(succeeded)));
+    parts.join("; ")
 }
 
 impl Error {

@@ -47,6 +47,7 @@ mod publish;
 mod publish_images;
 mod request;
 mod review;
+mod schedule;
 mod session;
 mod stack_state;
 
@@ -68,3 +69,4 @@ pub use plan::{Plan, PlanEntry, PLAN_VERSION};
 pub use publish::PublishReport;
 pub use request::{capabilities, StackParameter, INLINE_TEMPLATE_LIMIT};
 pub use review::{DiffOptions, DiffReport};
+pub use schedule::StackTiming;

@@ -113,7 +113,7 @@ pub(crate) async fn wait(
     let cfn = session.cfn();
     let started = Instant::now();
     let mut cancelled = false;
-    session.set_in_flight(Some(format!(
+    session.set_in_flight(stack_name, Some(format!(
         "Stack {stack_name} keeps going on AWS; run the command again to wait for it, or follow it in the CloudFormation console"
     )));
     let mut first = true;
@@ -169,7 +169,7 @@ pub(crate) async fn wait(
         }
     };
     session.output.clear_status();
-    session.set_in_flight(None);
+    session.set_in_flight(stack_name, None);
     if cancelled {
         return Err(Error::Timeout {
             stack: stack_name.to_string(),
