@@ -18,6 +18,7 @@
 //! image of the service they copy.
 
 use rcdk::constructs::iam::SharedExecutionRole;
+use rcdk::core::image::CargoImage;
 use rcdk::prelude::*;
 
 pub mod network;
@@ -67,6 +68,12 @@ pub struct Platform {
     email_notifications: Queue,
     order_processing_queue: Queue,
     sessions: Table,
+    /// The services' images, built from this workspace's `user-service` and `order-service`
+    /// packages: found once, cloned into each service that runs them.
+    #[construct(skip)]
+    user_image: CargoImage,
+    #[construct(skip)]
+    order_image: CargoImage,
 }
 
 impl Platform {
@@ -92,6 +99,8 @@ impl Platform {
             email_notifications: Queue::new().with_dead_letter_queue(5)?,
             order_processing_queue: Queue::new().with_dead_letter_queue(5)?,
             sessions: Table::new(KeyAttribute::new("session_id", AttributeType::String)?),
+            user_image: ContainerImage::cargo_package("user-service")?,
+            order_image: ContainerImage::cargo_package("order-service")?,
         })
     }
 
@@ -105,7 +114,8 @@ impl Platform {
         name: &str,
         path: &str,
     ) -> Result<Microservice, ConstructError> {
-        let mut users = Microservice::new(self, execution, name, "user-service", path, true)?;
+        let mut users =
+            Microservice::new(self, execution, name, &self.user_image.clone(), path, true)?;
         self.user_profile_photos.grant_read_write(&mut users);
         self.email_notifications.grant_send(&mut users);
         Ok(users)
@@ -120,7 +130,14 @@ impl Platform {
         name: &str,
         path: &str,
     ) -> Result<Microservice, ConstructError> {
-        let mut orders = Microservice::new(self, execution, name, "order-service", path, false)?;
+        let mut orders = Microservice::new(
+            self,
+            execution,
+            name,
+            &self.order_image.clone(),
+            path,
+            false,
+        )?;
         let consume = actions![
             "sqs:ReceiveMessage",
             "sqs:DeleteMessage",
