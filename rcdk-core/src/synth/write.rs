@@ -31,8 +31,10 @@ pub fn write_assembly(assembly: &Assembly, dir: &Path) -> Result<(), SynthError>
     result
 }
 
-fn json(value: &impl serde::Serialize) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
+fn json(value: &impl serde::Serialize) -> Vec<u8> {
+    let mut text = serde_json::to_vec_pretty(value).unwrap_or_default();
+    text.push(b'\n');
+    text
 }
 
 fn fill(assembly: &Assembly, tmp: &Path, dir: &Path) -> Result<(), SynthError> {
@@ -67,7 +69,7 @@ fn fill(assembly: &Assembly, tmp: &Path, dir: &Path) -> Result<(), SynthError> {
     }
     fs::write(tmp.join(MANIFEST_FILE), json(&assembly.manifest()))
         .map_err(|e| err(tmp, "write manifest.json", e))?;
-    fs::write(tmp.join(TREE_FILE), json(&assembly.cdk_tree()))
+    fs::write(tmp.join(TREE_FILE), json(&crate::synth::CdkTree(assembly)))
         .map_err(|e| err(tmp, "write tree.json", e))?;
     Ok(())
 }
