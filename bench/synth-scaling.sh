@@ -14,7 +14,10 @@
 # before each run: median, min and max wall time, median CPU time, median peak RSS. The command
 # is `target/release/examples/synth_bench --cli N synth --output DIR`, run from the repository
 # root, as `bench/compare.sh` runs it for 40 services (the 2-service app is the same one the
-# `microservices` binary runs). SERVICES overrides the list ("2 40 100").
+# `microservices` binary runs). SERVICES overrides the list ("2 40 100"); SYNTH_BENCH names a
+# prebuilt synth_bench binary to time instead of building this checkout's (e.g. one built from
+# an earlier commit, to save the reference and the "before" figures; its outputs depend on this
+# checkout's files too, which the image hashes read).
 #
 # Outputs hold the repository's absolute path (the image packages' manifests), so compare runs
 # made in the same checkout. Not part of the tests or CI: it measures the machine as much as the
@@ -33,9 +36,9 @@ done
 runs=${RUNS:-30}
 services_list=${SERVICES:-2 40 100}
 target=${CARGO_TARGET_DIR:-$root/target}
-bin="$target/release/examples/synth_bench"
+bin=${SYNTH_BENCH:-$target/release/examples/synth_bench}
 
-cargo build --quiet --release -p microservices --example synth_bench
+[ -n "${SYNTH_BENCH:-}" ] || cargo build --quiet --release -p microservices --example synth_bench
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -183,6 +183,9 @@ impl App {
                 return ExitCode::FAILURE;
             }
         };
+        // The constructs are done with: their memory is reused for the files' text instead
+        // of the process growing further.
+        drop(self);
         match name {
             "list" => {
                 report::list(&assembly, sub.get_flag("long"));

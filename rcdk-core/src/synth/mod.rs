@@ -158,6 +158,12 @@ impl StackArtifact {
     /// The stack's asset manifest: its template, then its file assets; its image assets under
     /// `dockerImages`, pushed to the container-assets repository with their hash as tag.
     pub fn asset_manifest(&self) -> AssetManifest {
+        self.asset_manifest_with(&self.template_hash())
+    }
+
+    /// [`StackArtifact::asset_manifest`] for the template's `template_hash`: the writer hashes
+    /// each template once for both manifests (the template is the largest text written).
+    pub(crate) fn asset_manifest_with(&self, template_hash: &str) -> AssetManifest {
         let destination = |object_key: String| {
             IndexMap::from([(
                 CURRENT_DESTINATION.to_string(),
@@ -170,10 +176,8 @@ impl StackArtifact {
             )])
         };
         let mut files = IndexMap::new();
-        // Hashed once: the template is the largest text of the assembly.
-        let template_hash = self.template_hash();
         files.insert(
-            template_hash.clone(),
+            template_hash.to_string(),
             FileAssetEntry {
                 display_name: Some(format!("{} Template", self.id)),
                 source: FileSource {
@@ -181,7 +185,7 @@ impl StackArtifact {
                     packaging: Some(Packaging::File),
                     executable: None,
                 },
-                destinations: destination(self.template_key(&template_hash)),
+                destinations: destination(self.template_key(template_hash)),
             },
         );
         for (path, asset) in &self.assets {
@@ -239,6 +243,11 @@ impl StackArtifact {
 
     /// The stack's artifact in `manifest.json`.
     pub fn artifact(&self) -> ArtifactManifest {
+        self.artifact_with(&self.template_hash())
+    }
+
+    /// [`StackArtifact::artifact`] for the template's `template_hash`.
+    fn artifact_with(&self, template_hash: &str) -> ArtifactManifest {
         let mut dependencies = self.dependencies.clone();
         dependencies.push(self.asset_manifest_id());
         let metadata = self
@@ -264,7 +273,7 @@ impl StackArtifact {
                 stack_template_asset_object_url: Some(format!(
                     "s3://{}/{}",
                     self.bucket(),
-                    self.template_key(&self.template_hash())
+                    self.template_key(template_hash)
                 )),
                 requires_bootstrap_stack_version: Some(REQUIRED_BOOTSTRAP_VERSION),
                 bootstrap_stack_version_ssm_parameter: Some(version_parameter(&self.qualifier)),
@@ -299,8 +308,14 @@ impl Assembly {
     /// The Cloud Assembly manifest (`manifest.json`): per stack its asset manifest and then the
     /// stack, in deployment order, then the tree.
     pub fn manifest(&self) -> AssemblyManifest {
+        let hashes: Vec<String> = self.stacks.iter().map(|s| s.template_hash()).collect();
+        self.manifest_with(&hashes)
+    }
+
+    /// [`Assembly::manifest`] for the templates' hashes, in the order of the stacks.
+    pub(crate) fn manifest_with(&self, template_hashes: &[String]) -> AssemblyManifest {
         let mut artifacts = IndexMap::new();
-        for s in &self.stacks {
+        for (s, template_hash) in self.stacks.iter().zip(template_hashes) {
             artifacts.insert(
                 s.asset_manifest_id(),
                 ArtifactManifest {
@@ -318,7 +333,7 @@ impl Assembly {
                     metadata: None,
                 },
             );
-            artifacts.insert(s.id.clone(), s.artifact());
+            artifacts.insert(s.id.clone(), s.artifact_with(template_hash));
         }
         artifacts.insert(
             TREE_ARTIFACT_ID.to_string(),

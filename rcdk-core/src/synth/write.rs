@@ -44,7 +44,9 @@ fn fill(assembly: &Assembly, tmp: &Path, dir: &Path) -> Result<(), SynthError> {
     fs::create_dir_all(tmp).map_err(|e| err(tmp, "create the temporary directory", e))?;
     // Staged copies of the previous output are linked, not copied again.
     let previous = dir.is_dir().then_some(dir);
+    let mut template_hashes = Vec::with_capacity(assembly.stacks.len());
     for stack in &assembly.stacks {
+        let template_hash = stack.template_hash();
         fs::write(tmp.join(&stack.file_name), &stack.text)
             .map_err(|e| err(tmp, "write a template", e))?;
         for (path, asset) in &stack.assets {
@@ -63,12 +65,16 @@ fn fill(assembly: &Assembly, tmp: &Path, dir: &Path) -> Result<(), SynthError> {
         }
         fs::write(
             tmp.join(stack.asset_manifest_file()),
-            json(&stack.asset_manifest()),
+            json(&stack.asset_manifest_with(&template_hash)),
         )
         .map_err(|e| err(tmp, "write an asset manifest", e))?;
+        template_hashes.push(template_hash);
     }
-    fs::write(tmp.join(MANIFEST_FILE), json(&assembly.manifest()))
-        .map_err(|e| err(tmp, "write manifest.json", e))?;
+    fs::write(
+        tmp.join(MANIFEST_FILE),
+        json(&assembly.manifest_with(&template_hashes)),
+    )
+    .map_err(|e| err(tmp, "write manifest.json", e))?;
     fs::write(tmp.join(TREE_FILE), json(&crate::synth::CdkTree(assembly)))
         .map_err(|e| err(tmp, "write tree.json", e))?;
     Ok(())
