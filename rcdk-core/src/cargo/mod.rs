@@ -29,7 +29,8 @@ pub struct CargoPackage {
     /// Files whose bytes decide the build: the package's sources, its path dependencies'
     /// sources, `Cargo.lock`, the workspace manifest and the toolchain file (relative path,
     /// absolute path; sorted by relative path).
-    inputs: Vec<(String, PathBuf)>,
+    /// Shared: every service running the package's image holds a clone.
+    inputs: Arc<[(String, PathBuf)]>,
     /// Digests already made by [`CargoPackage::digest_inputs_after`] from this value or its
     /// clones.
     digests: Digests,
@@ -137,7 +138,7 @@ impl CargoPackage {
             manifest_path,
             workspace_root: root,
             binaries,
-            inputs,
+            inputs: inputs.into(),
             digests: Digests::default(),
         })
     }
@@ -199,7 +200,7 @@ impl CargoPackage {
     /// Feeds each input into `h`: its relative path, a zero byte, its length (8 bytes little
     /// endian) and its bytes.
     pub fn hash_inputs(&self, h: &mut Sha256) -> Result<(), CargoError> {
-        for (rel, path) in &self.inputs {
+        for (rel, path) in self.inputs.iter() {
             let bytes = std::fs::read(path)
                 .map_err(|e| CargoError(format!("cannot read {}: {e}", path.display())))?;
             h.update(rel.as_bytes());
