@@ -114,8 +114,8 @@ impl Platform {
         name: &str,
         path: &str,
     ) -> Result<Microservice, ConstructError> {
-        let mut users =
-            Microservice::new(self, execution, name, &self.user_image.clone(), path, true)?;
+        let image = self.user_image.clone();
+        let mut users = Microservice::new(self, execution, name, image, path, true)?;
         self.user_profile_photos.grant_read_write(&mut users);
         self.email_notifications.grant_send(&mut users);
         Ok(users)
@@ -130,14 +130,8 @@ impl Platform {
         name: &str,
         path: &str,
     ) -> Result<Microservice, ConstructError> {
-        let mut orders = Microservice::new(
-            self,
-            execution,
-            name,
-            &self.order_image.clone(),
-            path,
-            false,
-        )?;
+        let image = self.order_image.clone();
+        let mut orders = Microservice::new(self, execution, name, image, path, false)?;
         let consume = actions![
             "sqs:ReceiveMessage",
             "sqs:DeleteMessage",

@@ -32,7 +32,7 @@ impl Microservice {
         platform: &mut Platform,
         execution: &mut SharedExecutionRole,
         name: &str,
-        image: &CargoImage,
+        image: CargoImage,
         path: &str,
         exec: bool,
     ) -> Result<Microservice, ConstructError> {
@@ -55,7 +55,6 @@ impl Microservice {
         // One image per package, found once by the platform: its sources are hashed once,
         // however many services run it.
         let package = image.package().name().to_string();
-        let image = image.clone();
         let container = Container::new("app", image)?
             .port(PORT)
             .env("DB_HOST", platform.database.endpoint_address())
