@@ -2,6 +2,7 @@
 //! replaces the output directory, so that an error never leaves a half-written output.
 
 use std::fs;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::cloud_assembly::{MANIFEST_FILE, TREE_FILE};
@@ -31,10 +32,14 @@ pub fn write_assembly(assembly: &Assembly, dir: &Path) -> Result<(), SynthError>
     result
 }
 
-fn json(value: &impl serde::Serialize) -> Vec<u8> {
-    let mut text = serde_json::to_vec_pretty(value).unwrap_or_default();
-    text.push(b'\n');
-    text
+/// Writes `value` to `path` as pretty JSON and a newline, through a buffer: the largest files
+/// (`tree.json`, `manifest.json`) are never held whole in memory, which would cost the copies
+/// of a growing text and fresh pages for each of its sizes.
+fn write_json(path: &Path, value: &impl serde::Serialize) -> std::io::Result<()> {
+    let mut out = BufWriter::with_capacity(64 * 1024, fs::File::create(path)?);
+    serde_json::to_writer_pretty(&mut out, value)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 fn fill(assembly: &Assembly, tmp: &Path, dir: &Path) -> Result<(), SynthError> {
@@ -63,19 +68,19 @@ fn fill(assembly: &Assembly, tmp: &Path, dir: &Path) -> Result<(), SynthError> {
                 )
             })?;
         }
-        fs::write(
-            tmp.join(stack.asset_manifest_file()),
-            json(&stack.asset_manifest_with(&template_hash)),
+        write_json(
+            &tmp.join(stack.asset_manifest_file()),
+            &stack.asset_manifest_with(&template_hash),
         )
         .map_err(|e| err(tmp, "write an asset manifest", e))?;
         template_hashes.push(template_hash);
     }
-    fs::write(
-        tmp.join(MANIFEST_FILE),
-        json(&assembly.manifest_with(&template_hashes)),
+    write_json(
+        &tmp.join(MANIFEST_FILE),
+        &assembly.manifest_with(&template_hashes),
     )
     .map_err(|e| err(tmp, "write manifest.json", e))?;
-    fs::write(tmp.join(TREE_FILE), json(&crate::synth::CdkTree(assembly)))
+    write_json(&tmp.join(TREE_FILE), &crate::synth::CdkTree(assembly))
         .map_err(|e| err(tmp, "write tree.json", e))?;
     Ok(())
 }
