@@ -18,6 +18,7 @@
 //! image of the service they copy.
 
 use rcdk::constructs::iam::SharedExecutionRole;
+use rcdk::core::image::CargoImage;
 use rcdk::prelude::*;
 
 pub mod network;
@@ -25,14 +26,28 @@ pub mod service;
 
 pub use service::Microservice;
 
-/// Services in the first stack, with the platform. CloudFormation allows 500 resources per
-/// stack: the platform takes about 80, the stack's shared execution role 2, a service 17 (15
-/// in its own stack, plus its target group and listener rule, which stay with the load
-/// balancer in the first stack).
+/// Services in the first stack, with the platform, when they fit. CloudFormation allows 500
+/// resources per stack: the platform takes about 95, the stack's shared execution role 2, a
+/// service 17 (15 in its own stack, plus its target group and listener rule, which stay with
+/// the load balancer in the first stack).
 pub const SERVICES_IN_FIRST_STACK: usize = 17;
 
 /// Services in each further stack (`Microservices2`, `Microservices3`, ...).
 pub const SERVICES_PER_STACK: usize = 25;
+
+/// Resources of the first stack that do not depend on its services (the platform and the
+/// stack's execution role), rounded up so that a small change to the platform still fits.
+const FIRST_STACK_FIXED_RESOURCES: usize = 100;
+
+/// The services of the first stack out of `services`: [`SERVICES_IN_FIRST_STACK`], fewer when
+/// the target groups and listener rules of many services elsewhere leave less room. Each
+/// service there adds 17 resources, each service elsewhere its 2 on the load balancer.
+pub fn services_in_first_stack(services: usize) -> usize {
+    let room = 500usize
+        .saturating_sub(FIRST_STACK_FIXED_RESOURCES)
+        .saturating_sub(2 * services);
+    (room / 15).min(SERVICES_IN_FIRST_STACK)
+}
 
 /// What the services share: the network, the cluster, the load balancer, the data tier and
 /// the seed's bucket, queues and table.
@@ -53,6 +68,12 @@ pub struct Platform {
     email_notifications: Queue,
     order_processing_queue: Queue,
     sessions: Table,
+    /// The services' images, built from this workspace's `user-service` and `order-service`
+    /// packages: found once, cloned into each service that runs them.
+    #[construct(skip)]
+    user_image: CargoImage,
+    #[construct(skip)]
+    order_image: CargoImage,
 }
 
 impl Platform {
@@ -78,6 +99,8 @@ impl Platform {
             email_notifications: Queue::new().with_dead_letter_queue(5)?,
             order_processing_queue: Queue::new().with_dead_letter_queue(5)?,
             sessions: Table::new(KeyAttribute::new("session_id", AttributeType::String)?),
+            user_image: ContainerImage::cargo_package("user-service")?,
+            order_image: ContainerImage::cargo_package("order-service")?,
         })
     }
 
@@ -91,7 +114,8 @@ impl Platform {
         name: &str,
         path: &str,
     ) -> Result<Microservice, ConstructError> {
-        let mut users = Microservice::new(self, execution, name, "user-service", path, true)?;
+        let image = self.user_image.clone();
+        let mut users = Microservice::new(self, execution, name, image, path, true)?;
         self.user_profile_photos.grant_read_write(&mut users);
         self.email_notifications.grant_send(&mut users);
         Ok(users)
@@ -106,7 +130,8 @@ impl Platform {
         name: &str,
         path: &str,
     ) -> Result<Microservice, ConstructError> {
-        let mut orders = Microservice::new(self, execution, name, "order-service", path, false)?;
+        let image = self.order_image.clone();
+        let mut orders = Microservice::new(self, execution, name, image, path, false)?;
         let consume = actions![
             "sqs:ReceiveMessage",
             "sqs:DeleteMessage",
@@ -138,12 +163,13 @@ impl Platform {
     }
 }
 
-/// The stack (0 = the first) that holds service number `i` (from 0).
-fn stack_of(i: usize) -> usize {
-    if i < SERVICES_IN_FIRST_STACK {
+/// The stack (0 = the first) that holds service number `i` (from 0) when the first stack
+/// holds `first` services.
+fn stack_of(i: usize, first: usize) -> usize {
+    if i < first {
         0
     } else {
-        1 + (i - SERVICES_IN_FIRST_STACK) / SERVICES_PER_STACK
+        1 + (i - first) / SERVICES_PER_STACK
     }
 }
 
@@ -162,7 +188,8 @@ pub fn build_app(services: usize) -> Result<App, ConstructError> {
             allowed: "1 or more: ask for at least one service",
         });
     }
-    let stacks = stack_of(services - 1) + 1;
+    let first = services_in_first_stack(services);
+    let stacks = stack_of(services - 1, first) + 1;
     let mut platform = Platform::new()?;
     let mut executions: Vec<_> = (0..stacks).map(|_| SharedExecutionRole::new()).collect();
     let mut built: Vec<Vec<Microservice>> = (0..stacks).map(|_| Vec::new()).collect();
@@ -175,13 +202,13 @@ pub fn build_app(services: usize) -> Result<App, ConstructError> {
                 format!("/service-{:02}/*", i + 1),
             ),
         };
-        let execution = &mut executions[stack_of(i)];
+        let execution = &mut executions[stack_of(i, first)];
         let service = if i % 2 == 0 {
             platform.user_service(execution, &name, &path)?
         } else {
             platform.order_service(execution, &name, &path)?
         };
-        built[stack_of(i)].push(service);
+        built[stack_of(i, first)].push(service);
     }
 
     let url = Output::new(platform.url()).description("Load balancer DNS name");

@@ -5,6 +5,7 @@
 //! services of a stack (§7's one execution role) and reads only their configuration.
 
 use rcdk::constructs::iam::{CheckedStatement, SharedExecutionRole};
+use rcdk::core::image::CargoImage;
 use rcdk::prelude::*;
 
 use crate::Platform;
@@ -23,7 +24,7 @@ pub struct Microservice {
 
 impl Microservice {
     /// Service `name` (it names the task family and the parameter path `/<name>/`), running
-    /// the image built from workspace package `package`, reached through the load balancer on `path` (`/users/*`);
+    /// `image`, built from a package of this workspace, reached through the load balancer on `path` (`/users/*`);
     /// with `exec`, ECS Exec (`aws ecs execute-command`) is on: the task role gets the four
     /// `ssmmessages` channel actions of the seed's `ECSExec` statement. What the service's task
     /// definition needs is registered into `execution`.
@@ -31,7 +32,7 @@ impl Microservice {
         platform: &mut Platform,
         execution: &mut SharedExecutionRole,
         name: &str,
-        package: &str,
+        image: CargoImage,
         path: &str,
         exec: bool,
     ) -> Result<Microservice, ConstructError> {
@@ -51,7 +52,9 @@ impl Microservice {
         // The image is the service's own code: a package of this workspace, built and
         // pushed by `cargo rcdk deploy` (synthesis only hashes its sources). The default base
         // has glibc and CA certificates but no shell, so the health check runs the binary.
-        let image = ContainerImage::cargo_package(package)?;
+        // One image per package, found once by the platform: its sources are hashed once,
+        // however many services run it.
+        let package = image.package().name().to_string();
         let container = Container::new("app", image)?
             .port(PORT)
             .env("DB_HOST", platform.database.endpoint_address())

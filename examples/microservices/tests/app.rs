@@ -218,6 +218,29 @@ fn each_stack_of_the_benchmark_app_shares_one_execution_role() {
     assert_eq!(assembly.stacks[1].dependencies, ["Microservices"]);
 }
 
+#[test]
+fn a_hundred_services_fit_with_fewer_in_the_first_stack() {
+    // 100 target groups and listener rules stay with the load balancer: the first stack makes
+    // room for them by holding fewer services; the synthesis checks every stack's limit.
+    assert_eq!(microservices::services_in_first_stack(40), 17);
+    let first = microservices::services_in_first_stack(100);
+    assert!(first < 17, "{first}");
+    let assembly = synth(100);
+    let tasks: Vec<usize> = assembly
+        .stacks
+        .iter()
+        .map(|s| count(&s.template_json(), "AWS::ECS::TaskDefinition"))
+        .collect();
+    assert_eq!(tasks.iter().sum::<usize>(), 100);
+    assert_eq!(tasks[0], first);
+    assert_eq!(&tasks[1..tasks.len() - 1], vec![25; tasks.len() - 2]);
+    let first_stack = assembly.stacks[0].template_json();
+    assert_eq!(
+        count(&first_stack, "AWS::ElasticLoadBalancingV2::TargetGroup"),
+        100
+    );
+}
+
 /// (source group, port) of every ingress rule on the group of logical id `group`.
 fn ingress_sources(t: &Value, group: &str) -> Vec<(Value, i64)> {
     let mut out: Vec<(Value, i64)> = t["Resources"]

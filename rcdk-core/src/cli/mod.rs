@@ -192,6 +192,9 @@ impl App {
                 return ExitCode::FAILURE;
             }
         };
+        // The constructs are done with: their memory is reused for the files' text instead
+        // of the process growing further.
+        drop(self);
         // The handed-over commands take their arguments verbatim; `--no-lookups` among them is
         // the program's, not cargo-rcdk's.
         let mut rest: Vec<std::ffi::OsString> = sub

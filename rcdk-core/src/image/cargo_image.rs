@@ -4,12 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
 use super::{
-    default_base_image, hex, is_pinned_reference, Arch, ImageAsset, ImageAssetDef,
-    ImageAssetSource, ImageError, DEFAULT_USER, PACKAGE_IMAGE_COMMAND, PACKAGE_IMAGE_SUBCOMMAND,
-    SCRATCH,
+    default_base_image, is_pinned_reference, Arch, ImageAsset, ImageAssetDef, ImageAssetSource,
+    ImageError, DEFAULT_USER, PACKAGE_IMAGE_COMMAND, PACKAGE_IMAGE_SUBCOMMAND, SCRATCH,
 };
 use crate::cargo::CargoPackage;
 use crate::node::NodeId;
@@ -225,13 +222,15 @@ impl CargoImage {
 
     /// The content hash (see the module documentation). Reads every input file.
     pub fn hash(&self) -> Result<String, ImageError> {
-        let mut h = Sha256::new();
-        h.update(b"rcdk-cargo-image-v1\0");
+        // The settings, then the sources: images of one package with the same settings (the
+        // services that run it) share the sources' digest (see
+        // [`CargoPackage::digest_inputs_after`]).
+        let mut settings: Vec<u8> = b"rcdk-cargo-image-v1\0".to_vec();
         let mut field = |name: &str, value: &str| {
-            h.update(name.as_bytes());
-            h.update([0]);
-            h.update((value.len() as u64).to_le_bytes());
-            h.update(value.as_bytes());
+            settings.extend_from_slice(name.as_bytes());
+            settings.push(0);
+            settings.extend_from_slice(&(value.len() as u64).to_le_bytes());
+            settings.extend_from_slice(value.as_bytes());
         };
         field("package", self.package.name());
         field("bin", self.bin.as_deref().unwrap_or(""));
@@ -247,8 +246,7 @@ impl CargoImage {
             field("label", &format!("{k}={v}"));
         }
         field("user", &self.user);
-        self.package.hash_inputs(&mut h)?;
-        Ok(hex(&h.finalize()))
+        Ok(self.package.digest_inputs_after(&settings)?)
     }
 
     /// The publish-time command (see the crate's asset-manifest contract): run in the assembly

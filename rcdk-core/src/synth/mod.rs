@@ -152,14 +152,21 @@ impl StackArtifact {
         )
     }
 
-    fn template_key(&self) -> String {
+    /// The template's object key in the staging bucket, `<hash>.<ext>`, for its `hash`.
+    fn template_key(&self, hash: &str) -> String {
         let ext = self.file_name.rsplit('.').next().unwrap_or("json");
-        format!("{}.{ext}", self.template_hash())
+        format!("{hash}.{ext}")
     }
 
     /// The stack's asset manifest: its template, then its file assets; its image assets under
     /// `dockerImages`, pushed to the container-assets repository with their hash as tag.
     pub fn asset_manifest(&self) -> AssetManifest {
+        self.asset_manifest_with(&self.template_hash())
+    }
+
+    /// [`StackArtifact::asset_manifest`] for the template's `template_hash`: the writer hashes
+    /// each template once for both manifests (the template is the largest text written).
+    pub(crate) fn asset_manifest_with(&self, template_hash: &str) -> AssetManifest {
         let destination = |object_key: String| {
             IndexMap::from([(
                 CURRENT_DESTINATION.to_string(),
@@ -173,7 +180,7 @@ impl StackArtifact {
         };
         let mut files = IndexMap::new();
         files.insert(
-            self.template_hash(),
+            template_hash.to_string(),
             FileAssetEntry {
                 display_name: Some(format!("{} Template", self.id)),
                 source: FileSource {
@@ -181,7 +188,7 @@ impl StackArtifact {
                     packaging: Some(Packaging::File),
                     executable: None,
                 },
-                destinations: destination(self.template_key()),
+                destinations: destination(self.template_key(template_hash)),
             },
         );
         for (path, asset) in &self.assets {
@@ -239,6 +246,11 @@ impl StackArtifact {
 
     /// The stack's artifact in `manifest.json`.
     pub fn artifact(&self) -> ArtifactManifest {
+        self.artifact_with(&self.template_hash())
+    }
+
+    /// [`StackArtifact::artifact`] for the template's `template_hash`.
+    fn artifact_with(&self, template_hash: &str) -> ArtifactManifest {
         let mut dependencies = self.dependencies.clone();
         dependencies.push(self.asset_manifest_id());
         let mut metadata: IndexMap<String, Vec<serde_json::Value>> = self
@@ -271,7 +283,7 @@ impl StackArtifact {
                 stack_template_asset_object_url: Some(format!(
                     "s3://{}/{}",
                     self.bucket(),
-                    self.template_key()
+                    self.template_key(template_hash)
                 )),
                 requires_bootstrap_stack_version: Some(REQUIRED_BOOTSTRAP_VERSION),
                 bootstrap_stack_version_ssm_parameter: Some(version_parameter(&self.qualifier)),
@@ -309,8 +321,14 @@ impl Assembly {
     /// The Cloud Assembly manifest (`manifest.json`): per stack its asset manifest and then the
     /// stack, in deployment order, then the tree.
     pub fn manifest(&self) -> AssemblyManifest {
+        let hashes: Vec<String> = self.stacks.iter().map(|s| s.template_hash()).collect();
+        self.manifest_with(&hashes)
+    }
+
+    /// [`Assembly::manifest`] for the templates' hashes, in the order of the stacks.
+    pub(crate) fn manifest_with(&self, template_hashes: &[String]) -> AssemblyManifest {
         let mut artifacts = IndexMap::new();
-        for s in &self.stacks {
+        for (s, template_hash) in self.stacks.iter().zip(template_hashes) {
             artifacts.insert(
                 s.asset_manifest_id(),
                 ArtifactManifest {
@@ -328,7 +346,7 @@ impl Assembly {
                     metadata: None,
                 },
             );
-            artifacts.insert(s.id.clone(), s.artifact());
+            artifacts.insert(s.id.clone(), s.artifact_with(template_hash));
         }
         artifacts.insert(
             TREE_ARTIFACT_ID.to_string(),
@@ -360,41 +378,7 @@ impl Assembly {
     /// "path": "", "children": {...}}}`, each node with its id, path, construct type and, for
     /// template elements, logical id.
     pub fn cdk_tree(&self) -> serde_json::Value {
-        fn node(n: &serde_json::Value) -> serde_json::Value {
-            let mut obj = serde_json::Map::new();
-            obj.insert("id".into(), n["id"].clone());
-            obj.insert("path".into(), n["path"].clone());
-            if let Some(children) = n["children"].as_array() {
-                let map: serde_json::Map<String, serde_json::Value> = children
-                    .iter()
-                    .map(|c| (c["id"].as_str().unwrap_or("").to_string(), node(c)))
-                    .collect();
-                obj.insert("children".into(), map.into());
-            }
-            let mut attributes = serde_json::Map::new();
-            if let Some(logical) = n.get("logicalId") {
-                attributes.insert("rcdk:logicalId".into(), logical.clone());
-                attributes.insert("rcdk:section".into(), n["section"].clone());
-            }
-            if !attributes.is_empty() {
-                obj.insert("attributes".into(), attributes.into());
-            }
-            obj.insert(
-                "constructInfo".into(),
-                serde_json::json!({"fqn": n["type"], "version": env!("CARGO_PKG_VERSION")}),
-            );
-            serde_json::Value::Object(obj)
-        }
-        let children: serde_json::Map<String, serde_json::Value> = self.tree["stacks"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|s| (s["id"].as_str().unwrap_or("").to_string(), node(s)))
-            .collect();
-        serde_json::json!({
-            "version": "tree-0.1",
-            "tree": {"id": "App", "path": "", "children": children}
-        })
+        serde_json::to_value(CdkTree(self)).unwrap_or_default()
     }
 
     /// Writes the Cloud Assembly into `dir` atomically (templates, asset manifests, staged file
@@ -403,6 +387,84 @@ impl Assembly {
     /// the same hash are reused, not copied again.
     pub fn write(&self, dir: &std::path::Path) -> Result<(), SynthError> {
         write::write_assembly(self, dir)
+    }
+}
+
+/// `tree.json`, serialized straight from [`Assembly::tree`]: building it as a JSON value first
+/// would copy every node's strings once more (the tree has a node per construct).
+pub(crate) struct CdkTree<'a>(pub(crate) &'a Assembly);
+
+impl serde::Serialize for CdkTree<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Root<'a>(&'a serde_json::Value);
+        impl serde::Serialize for Root<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(None)?;
+                map.serialize_entry("id", "App")?;
+                map.serialize_entry("path", "")?;
+                map.serialize_entry("children", &Children(self.0["stacks"].as_array()))?;
+                map.end()
+            }
+        }
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", "tree-0.1")?;
+        map.serialize_entry("tree", &Root(&self.0.tree))?;
+        map.end()
+    }
+}
+
+/// The nodes of a `children` array of [`Assembly::tree`] as a map by id.
+struct Children<'a>(Option<&'a Vec<serde_json::Value>>);
+
+impl serde::Serialize for Children<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        for child in self.0.into_iter().flatten() {
+            map.serialize_entry(child["id"].as_str().unwrap_or(""), &CdkNode(child))?;
+        }
+        map.end()
+    }
+}
+
+/// One node of `tree.json`: id, path, children, the logical id of a template element and the
+/// construct's type.
+struct CdkNode<'a>(&'a serde_json::Value);
+
+impl serde::Serialize for CdkNode<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Attributes<'a>(&'a serde_json::Value, &'a serde_json::Value);
+        impl serde::Serialize for Attributes<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(Some(2))?;
+                map.serialize_entry("rcdk:logicalId", self.0)?;
+                map.serialize_entry("rcdk:section", self.1)?;
+                map.end()
+            }
+        }
+        struct Info<'a>(&'a serde_json::Value);
+        impl serde::Serialize for Info<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(Some(2))?;
+                map.serialize_entry("fqn", self.0)?;
+                map.serialize_entry("version", env!("CARGO_PKG_VERSION"))?;
+                map.end()
+            }
+        }
+        let n = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &n["id"])?;
+        map.serialize_entry("path", &n["path"])?;
+        if let Some(children) = n["children"].as_array() {
+            map.serialize_entry("children", &Children(Some(children)))?;
+        }
+        if let Some(logical) = n.get("logicalId") {
+            map.serialize_entry("attributes", &Attributes(logical, &n["section"]))?;
+        }
+        map.serialize_entry("constructInfo", &Info(&n["type"]))?;
+        map.end()
     }
 }
 

@@ -1,7 +1,8 @@
 //! Path assignment: walks the app once and gives every node its path, resolving ids derived
 //! from peers after the fixed ones.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::construct::{ChildId, Construct};
 use crate::error::SynthError;
@@ -65,6 +66,12 @@ pub fn walk<'a>(stacks: &[(&'a str, &'a dyn Construct)]) -> Result<Walk<'a>, Vec
         );
     }
     // Derived ids: resolve those whose peer has a path; repeat while progress is made.
+    // Hashes of every node's path: a derived id is checked against its siblings only when its
+    // path's hash is already known (comparing it with every node of a large app is quadratic).
+    let mut known: HashSet<u64> = HashSet::new();
+    if !pending.is_empty() {
+        known.extend(w.nodes.iter().map(|n| path_hash(&n.path)));
+    }
     while !pending.is_empty() {
         let before = pending.len();
         let mut still = Vec::new();
@@ -83,8 +90,12 @@ pub fn walk<'a>(stacks: &[(&'a str, &'a dyn Construct)]) -> Result<Walk<'a>, Vec
                     );
                     let mut path = p.parent.clone();
                     path.push(id);
-                    check_sibling(&w, &mut errors, &path);
+                    if known.contains(&path_hash(&path)) {
+                        check_sibling(&w, &mut errors, &path);
+                    }
+                    let first_new = w.nodes.len();
                     visit(&mut w, &mut still, &mut errors, path, p.stack, p.construct);
+                    known.extend(w.nodes[first_new..].iter().map(|n| path_hash(&n.path)));
                 }
                 None => still.push(p),
             }
@@ -111,6 +122,12 @@ pub fn walk<'a>(stacks: &[(&'a str, &'a dyn Construct)]) -> Result<Walk<'a>, Vec
     } else {
         Err(errors)
     }
+}
+
+fn path_hash(path: &[String]) -> u64 {
+    let mut h = DefaultHasher::new();
+    path.hash(&mut h);
+    h.finish()
 }
 
 fn check_sibling(w: &Walk<'_>, errors: &mut Vec<SynthError>, path: &[String]) {

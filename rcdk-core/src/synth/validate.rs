@@ -316,13 +316,13 @@ pub fn invalid_literals(stack: &str, s: &Sections) -> Vec<SynthError> {
     ];
     for (section, entries) in sections {
         for (id, body) in entries {
-            let path = s
-                .paths
-                .get(id)
-                .cloned()
-                .unwrap_or_else(|| format!("{stack}/{section}/{id}"));
             let mut at = Vec::new();
             find_invalid(body, &mut at, false, &mut |at, literal, kind, expected| {
+                let path = s
+                    .paths
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| format!("{stack}/{section}/{id}"));
                 errors.push(
                     SynthError::new(
                         &path,
@@ -338,20 +338,39 @@ pub fn invalid_literals(stack: &str, s: &Sections) -> Vec<SynthError> {
     errors
 }
 
+/// One step from a template entry down to a value: a key of a map or an index of a list.
+/// Borrowed, so that walking a template allocates nothing until a literal is invalid.
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// `Properties.SubnetIds.1`: the steps joined with dots.
+fn dotted(at: &[Step<'_>]) -> String {
+    let parts: Vec<String> = at
+        .iter()
+        .map(|s| match s {
+            Step::Key(k) => k.to_string(),
+            Step::Index(i) => i.to_string(),
+        })
+        .collect();
+    parts.join(".")
+}
+
 /// Calls `f` with the dotted path (`Properties.VpcId`, `Properties.SubnetIds.1`) of every
 /// invalid literal in `v`. Inside a function (`in_fn`), the path stops at the property that
 /// holds the function: the function's arguments are not paths of the template.
-fn find_invalid(
-    v: &Value,
-    at: &mut Vec<String>,
+fn find_invalid<'a>(
+    v: &'a Value,
+    at: &mut Vec<Step<'a>>,
     in_fn: bool,
     f: &mut dyn FnMut(&str, &str, &str, &str),
 ) {
-    let mut child = |key: String, item: &Value, f: &mut dyn FnMut(&str, &str, &str, &str)| {
+    let mut child = |step: Step<'a>, item: &'a Value, f: &mut dyn FnMut(&str, &str, &str, &str)| {
         if in_fn {
             find_invalid(item, at, true, f);
         } else {
-            at.push(key);
+            at.push(step);
             find_invalid(item, at, false, f);
             at.pop();
         }
@@ -359,12 +378,12 @@ fn find_invalid(
     match v {
         Value::List(items) => {
             for (i, item) in items.iter().enumerate() {
-                child(i.to_string(), item, f);
+                child(Step::Index(i), item, f);
             }
         }
         Value::Map(m) => {
             for (k, item) in m {
-                child(k.clone(), item, f);
+                child(Step::Key(k), item, f);
             }
         }
         Value::Fn(i) => match &**i {
@@ -372,7 +391,7 @@ fn find_invalid(
                 literal,
                 kind,
                 expected,
-            } => f(&at.join("."), literal, kind, expected),
+            } => f(&dotted(at), literal, kind, expected),
             other => {
                 let mut inner = Vec::new();
                 other.for_each_value(&mut |x| inner.push(x));

@@ -2,6 +2,7 @@
 //! replaces the output directory, so that an error never leaves a half-written output.
 
 use std::fs;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::cloud_assembly::{MANIFEST_FILE, TREE_FILE};
@@ -31,8 +32,14 @@ pub fn write_assembly(assembly: &Assembly, dir: &Path) -> Result<(), SynthError>
     result
 }
 
-fn json(value: &impl serde::Serialize) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
+/// Writes `value` to `path` as pretty JSON and a newline, through a buffer: the largest files
+/// (`tree.json`, `manifest.json`) are never held whole in memory, which would cost the copies
+/// of a growing text and fresh pages for each of its sizes.
+fn write_json(path: &Path, value: &impl serde::Serialize) -> std::io::Result<()> {
+    let mut out = BufWriter::with_capacity(64 * 1024, fs::File::create(path)?);
+    serde_json::to_writer_pretty(&mut out, value)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 fn fill(assembly: &Assembly, tmp: &Path, dir: &Path) -> Result<(), SynthError> {
@@ -42,7 +49,9 @@ fn fill(assembly: &Assembly, tmp: &Path, dir: &Path) -> Result<(), SynthError> {
     fs::create_dir_all(tmp).map_err(|e| err(tmp, "create the temporary directory", e))?;
     // Staged copies of the previous output are linked, not copied again.
     let previous = dir.is_dir().then_some(dir);
+    let mut template_hashes = Vec::with_capacity(assembly.stacks.len());
     for stack in &assembly.stacks {
+        let template_hash = stack.template_hash();
         fs::write(tmp.join(&stack.file_name), &stack.text)
             .map_err(|e| err(tmp, "write a template", e))?;
         for (path, asset) in &stack.assets {
@@ -59,15 +68,19 @@ fn fill(assembly: &Assembly, tmp: &Path, dir: &Path) -> Result<(), SynthError> {
                 )
             })?;
         }
-        fs::write(
-            tmp.join(stack.asset_manifest_file()),
-            json(&stack.asset_manifest()),
+        write_json(
+            &tmp.join(stack.asset_manifest_file()),
+            &stack.asset_manifest_with(&template_hash),
         )
         .map_err(|e| err(tmp, "write an asset manifest", e))?;
+        template_hashes.push(template_hash);
     }
-    fs::write(tmp.join(MANIFEST_FILE), json(&assembly.manifest()))
-        .map_err(|e| err(tmp, "write manifest.json", e))?;
-    fs::write(tmp.join(TREE_FILE), json(&assembly.cdk_tree()))
+    write_json(
+        &tmp.join(MANIFEST_FILE),
+        &assembly.manifest_with(&template_hashes),
+    )
+    .map_err(|e| err(tmp, "write manifest.json", e))?;
+    write_json(&tmp.join(TREE_FILE), &crate::synth::CdkTree(assembly))
         .map_err(|e| err(tmp, "write tree.json", e))?;
     Ok(())
 }
