@@ -322,6 +322,7 @@ mod tests {
             version: MANIFEST_VERSION.to_string(),
             artifacts,
             runtime: None,
+            missing: Vec::new(),
         };
         std::fs::write(
             dir.path().join(MANIFEST_FILE),

@@ -433,6 +433,7 @@ mod tests {
             environment: Default::default(),
             bootstrap_parameter: None,
             requires_bootstrap_version: None,
+            cross_environment: Vec::new(),
         }
     }
 

@@ -245,7 +245,7 @@ mod tests {
             .region(Region::new("us-east-1"))
             .build();
         let mut session = Session::new(Clients::from_sdk_config(&sdk).unwrap());
-        session.output = Output::capture().0;
+        session.output = Output::capture().0.into();
         session
     }
 
@@ -320,7 +320,7 @@ mod tests {
     fn the_summary_has_a_line_per_stack() {
         let (output, captured) = Output::capture();
         let mut s = session();
-        s.output = output;
+        s.output = output.into();
         s.print_summary("deploy", &failed_run(), |_| "created".to_string());
         assert_eq!(
             captured.text(),

@@ -1,11 +1,10 @@
 //! References across environments against a moto server: the consumer's parameter is read
-//! from the producer's output at deploy time. Moto holds one account and region, so both
-//! stacks are deployed there; the assembly still places them in two regions, which is what
-//! makes synthesis wire the value through an output and a parameter.
+//! from the producer's output at deploy time. Each stack lands in its own region of the one
+//! moto server (moto keeps state per region), so the value really crosses regions.
 
 mod common;
 
-use common::{clients, deployer};
+use common::{clients, deployer, sdk_config};
 use rcdk_core::{App, RawResource, Stack};
 use rcdk_deploy::{Assembly, Confirm, DeployOptions, DiffOptions, Error, StackParameter};
 use rcdk_testkit::moto::MotoServer;
@@ -60,6 +59,12 @@ async fn the_consumer_gets_the_producers_output_as_a_parameter() {
     let assembly = Assembly::load(&out).unwrap();
     let clients = clients(&moto.endpoint_url());
     let cfn = clients.cloudformation().clone();
+    // The consumer is in us-west-2; the clients' own region is us-east-1.
+    let recovery_cfn = aws_sdk_cloudformation::Client::from_conf(
+        aws_sdk_cloudformation::config::Builder::from(&sdk_config(&moto.endpoint_url(), None))
+            .region(aws_sdk_cloudformation::config::Region::new("us-west-2"))
+            .build(),
+    );
     let (deploy, captured) = deployer(clients, Confirm::yes());
 
     // The consumer alone, before its producer exists: refused, naming both and the output.
@@ -114,9 +119,22 @@ async fn the_consumer_gets_the_producers_output_as_a_parameter() {
         .unwrap()
         .to_string();
     assert!(arn.ends_with(":primary-jobs"), "{arn}");
+    // Each stack is in its own region only.
+    assert!(cfn
+        .describe_stacks()
+        .stack_name("Recovery")
+        .send()
+        .await
+        .is_err());
+    assert!(recovery_cfn
+        .describe_stacks()
+        .stack_name("Primary")
+        .send()
+        .await
+        .is_err());
     assert!(outputs.stacks()[0].outputs()[0].export_name().is_none());
     assert_eq!(
-        parameter(&cfn, "Recovery").await,
+        parameter(&recovery_cfn, "Recovery").await,
         [("CrossEnvPrimaryJobs2F17A0F8Arn".to_string(), arn.clone())]
     );
     // Diff now shows the value read.
@@ -144,7 +162,7 @@ async fn the_consumer_gets_the_producers_output_as_a_parameter() {
     };
     deploy.deploy(&assembly, &explicit).await.unwrap();
     assert_eq!(
-        parameter(&cfn, "Recovery").await,
+        parameter(&recovery_cfn, "Recovery").await,
         [(
             "CrossEnvPrimaryJobs2F17A0F8Arn".to_string(),
             "arn:aws:sqs:us-east-1:123456789012:other".to_string()
