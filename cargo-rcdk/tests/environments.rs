@@ -19,6 +19,7 @@ use aws_sdk_cloudformation::config::{Credentials, Region, SharedCredentialsProvi
 use rcdk_core::bootstrap::{cfn_exec_role_name, role_arn, DEFAULT_QUALIFIER};
 use rcdk_core::{App, RawResource, Stack};
 use rcdk_deploy::Clients;
+use rcdk_testkit::command::{succeeded as ok, transcript};
 use rcdk_testkit::moto::MotoServer;
 
 /// The account of moto's static test credentials.
@@ -125,20 +126,6 @@ fn cargo_rcdk(moto: &MotoServer, keys: &Keys, region: &str, args: &[&str]) -> Ou
         None => command.env_remove("AWS_SESSION_TOKEN"),
     };
     command.output().expect("cargo-rcdk runs")
-}
-
-fn transcript(out: &Output) -> String {
-    format!(
-        "exit: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn ok(out: Output) -> String {
-    assert!(out.status.success(), "{}", transcript(&out));
-    transcript(&out)
 }
 
 fn queue_stack(id: &str, account: &str, region: &str) -> Stack {

@@ -10,6 +10,7 @@ use std::process::{Command, Output};
 
 use rcdk_core::bootstrap::{version_parameter, DEFAULT_QUALIFIER};
 use rcdk_deploy::Clients;
+use rcdk_testkit::command::{transcript, FakeAws};
 use rcdk_testkit::moto::MotoServer;
 use rcdk_testkit::oci_fixture::push_base_image;
 use rcdk_testkit::registry::Registry;
@@ -17,15 +18,6 @@ use serde_json::json;
 
 const REGION: &str = "us-east-1";
 const REPOSITORY: &str = "cdk-hnb659fds-container-assets-123456789012-us-east-1";
-
-fn transcript(out: &Output) -> String {
-    format!(
-        "exit: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 fn workspace_tools() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../.tools/venv/bin")
@@ -42,12 +34,7 @@ fn cargo_rcdk(cwd: &Path, args: &[&str], env: &[(&str, String)]) -> Output {
         .args(args)
         .current_dir(cwd)
         .env("PATH", path)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env_remove("AWS_PROFILE")
+        .fake_aws_credentials()
         .env_remove("AWS_ENDPOINT_URL")
         .env_remove("RCDK_ECR_REGISTRY_ENDPOINT");
     for (k, v) in env {

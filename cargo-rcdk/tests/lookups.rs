@@ -24,6 +24,7 @@ use rcdk_constructs::network::{
 };
 use rcdk_constructs::storage::SsmParameter;
 use rcdk_core::{App, Output as StackOutput, Stack};
+use rcdk_testkit::command::{transcript, FakeAws};
 use rcdk_testkit::moto::MotoServer;
 use serde_json::Value;
 
@@ -157,25 +158,11 @@ fn app(dir: &Path, endpoint: &str, args: &[&str], vpc_name: &str) -> Output {
         .env_remove("RCDK_CONTEXT_FILE")
         .env_remove("RCDK_LOOKUP_PASS")
         .env("AWS_ENDPOINT_URL", endpoint)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env_remove("AWS_PROFILE")
+        .fake_aws_credentials()
         .env_remove("AWS_REGION")
         .env_remove("AWS_DEFAULT_REGION")
         .output()
         .expect("the app runs")
-}
-
-fn transcript(out: &Output) -> String {
-    format!(
-        "exit: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 /// What the test created in moto.
@@ -451,12 +438,7 @@ fn a_lookup_matching_nothing_names_the_filter(moto: &MotoServer) {
         .args(["rcdk", "deploy", "--app", "cdk.out", "--yes"])
         .args(["--endpoint-url", &moto.endpoint_url(), "--region", REGION])
         .current_dir(dir.path())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env_remove("AWS_PROFILE")
+        .fake_aws_credentials()
         .output()
         .unwrap();
     let refused = String::from_utf8_lossy(&deploy.stderr);
@@ -485,12 +467,7 @@ fn a_second_run_still_missing_fails(moto: &MotoServer) {
         .env_remove("RCDK_CONTEXT_FILE")
         .env_remove("RCDK_LOOKUP_PASS")
         .env("AWS_ENDPOINT_URL", moto.endpoint_url())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env_remove("AWS_PROFILE")
+        .fake_aws_credentials()
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -568,12 +545,7 @@ fn cargo_rcdk_synth_looks_up_too(moto: &MotoServer) {
             .env_remove("RCDK_CONTEXT_FILE")
             .env_remove("RCDK_LOOKUP_PASS")
             .env("AWS_ENDPOINT_URL", moto.endpoint_url())
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_CONFIG_FILE", "/dev/null")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-            .env_remove("AWS_PROFILE")
+            .fake_aws_credentials()
             .output()
             .unwrap()
     };
@@ -657,12 +629,7 @@ fn a_program_with_deployment_built_in_looks_up_itself(moto: &MotoServer, f: &Fix
         .env_remove("RCDK_CONTEXT_FILE")
         .env_remove("RCDK_LOOKUP_PASS")
         .env("AWS_ENDPOINT_URL", moto.endpoint_url())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env_remove("AWS_PROFILE")
+        .fake_aws_credentials()
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", transcript(&out));

@@ -13,6 +13,7 @@ use rcdk_core::asset::FileAsset;
 use rcdk_core::bootstrap::{staging_bucket_name, version_parameter, DEFAULT_QUALIFIER};
 use rcdk_core::{App, RawResource, Stack};
 use rcdk_deploy::Clients;
+use rcdk_testkit::command::{succeeded as ok, transcript, FakeAws};
 use rcdk_testkit::moto::MotoServer;
 
 const REGION: &str = "us-east-1";
@@ -32,29 +33,10 @@ fn cargo_rcdk(moto: &MotoServer, cwd: &Path, args: &[&str]) -> Output {
         .args(args)
         .args(["--endpoint-url", &endpoint, "--region", REGION])
         .current_dir(cwd)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env_remove("AWS_PROFILE")
+        .fake_aws_credentials()
         .env_remove("AWS_ENDPOINT_URL")
         .output()
         .expect("cargo-rcdk runs")
-}
-
-fn transcript(out: &Output) -> String {
-    format!(
-        "exit: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn ok(out: Output) -> String {
-    assert!(out.status.success(), "{}", transcript(&out));
-    transcript(&out)
 }
 
 fn clients(moto: &MotoServer) -> Clients {

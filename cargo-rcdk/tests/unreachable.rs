@@ -1,6 +1,7 @@
 //! An endpoint nobody listens on, from the command line: one line naming the endpoint, the
 //! region and what to check, and a failure exit code.
 
+use rcdk_testkit::command::FakeAws;
 use std::process::Command;
 
 /// A loopback URL whose port was just released: connecting to it is refused.
@@ -26,12 +27,7 @@ fn diff_from_the_command_line_names_endpoint_and_region_and_fails() {
         .arg(&out)
         .args(["--region", "eu-west-1", "--endpoint-url", url.as_str()])
         // Fake static credentials; nothing may come from real AWS settings.
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
+        .fake_aws_credentials()
         .env_remove("AWS_SESSION_TOKEN")
         .env_remove("AWS_ENDPOINT_URL")
         .env_remove("AWS_REGION")

@@ -5,10 +5,13 @@
 //! starts a local OCI registry (`docker-registry`), checks images with `skopeo` and pushes a tiny
 //! base image to it (the Debian packages that `scripts/debian-tools.sh` installs).
 //!
+//! Runs programs with fake AWS credentials only.
+//!
 //! Tests fail loudly when a tool is missing; nothing here skips.
 
 #![warn(missing_docs)]
 
+pub mod command;
 pub mod lint;
 pub mod moto;
 pub mod nodetools;

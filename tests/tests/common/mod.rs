@@ -6,6 +6,7 @@
 
 #![allow(dead_code)] // Each test file uses a different part.
 
+use rcdk_testkit::command::FakeAws;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -168,25 +169,13 @@ pub fn cargo_rcdk_with(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Outpu
 /// Fake credentials, no AWS settings of the developer's, and `RCDK_CLI` naming our build.
 fn loopback_only(mut cmd: Command) -> Command {
     cmd.env("RCDK_CLI", cli())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env_remove("AWS_PROFILE")
+        .fake_aws_credentials()
         .env_remove("AWS_ENDPOINT_URL");
     cmd
 }
 
 /// Stdout and stderr of a finished command, for assertion messages.
-pub fn transcript(out: &Output) -> String {
-    format!(
-        "exit: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
+pub use rcdk_testkit::command::transcript;
 
 /// The synthesized templates of one example in one format.
 pub struct Synthesized {
