@@ -35,11 +35,17 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Condition keys of services (shaped like actions) that hand-written constructs use in policy
-/// conditions: the KMS key of log groups limits grants to AWS services with it.
-const SERVICE_CONDITION_KEYS: [&str; 1] = ["kms:GrantIsForAWSResource"];
+/// conditions: the KMS key of log groups limits grants to AWS services with it, replication
+/// uses keys only through S3, and the bootstrap's roles are passed only to CloudFormation.
+const SERVICE_CONDITION_KEYS: [&str; 3] = [
+    "kms:GrantIsForAWSResource",
+    "kms:ViaService",
+    "iam:PassedToService",
+];
 
-/// String literals shaped like `prefix:Name` (one colon, prefix lower-case letters, digits and
-/// `-`, name letters, digits, `-` and `*`), with their file and line.
+/// String literals shaped like `prefix:Name` (one colon, prefix a lower-case letter then
+/// lower-case letters, digits and `-`, name letters, digits, `-` and `*`), with their file and
+/// line. `tag:KEY` is an EC2 filter name, not an action.
 fn action_literals(file: &Path) -> Vec<(String, usize)> {
     let text = std::fs::read_to_string(file).unwrap();
     let mut found = Vec::new();
@@ -55,7 +61,8 @@ fn action_literals(file: &Path) -> Vec<(String, usize)> {
             let Some((prefix, name)) = piece.split_once(':') else {
                 continue;
             };
-            let prefix_ok = !prefix.is_empty()
+            let prefix_ok = prefix.starts_with(|c: char| c.is_ascii_lowercase())
+                && prefix != "tag"
                 && prefix
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');

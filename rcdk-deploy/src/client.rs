@@ -47,22 +47,27 @@ pub fn retry_config() -> RetryConfig {
         .with_max_backoff(Duration::from_secs(20))
 }
 
+/// The SDK configuration of `options`: its profile, region and endpoint over the standard
+/// chain, with this crate's retry settings. Nothing is checked yet.
+pub async fn sdk_config(options: &ClientOptions) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(retry_config());
+    if let Some(profile) = &options.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &options.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(url) = &options.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    loader.load().await
+}
+
 impl Clients {
     /// Loads configuration through the standard chain, checks that a region and credentials are
     /// available, and builds the clients.
     pub async fn load(options: &ClientOptions) -> Result<Clients> {
-        let mut loader =
-            aws_config::defaults(BehaviorVersion::latest()).retry_config(retry_config());
-        if let Some(profile) = &options.profile {
-            loader = loader.profile_name(profile);
-        }
-        if let Some(region) = &options.region {
-            loader = loader.region(Region::new(region.clone()));
-        }
-        if let Some(url) = &options.endpoint_url {
-            loader = loader.endpoint_url(url);
-        }
-        let sdk = loader.load().await;
+        let sdk = sdk_config(options).await;
         let profile_hint = match &options.profile {
             Some(p) => format!(" (profile {p:?})"),
             None => String::new(),

@@ -23,24 +23,11 @@ use rcdk_core::cloud_assembly::{AssemblyManifest, MANIFEST_FILE};
 use rcdk_core::context::{ContextFile, ContextProvider, MissingContext};
 use serde_json::{json, Map, Value};
 
-use crate::client::{retry_config, ClientOptions, FailFastOnRefused};
-use crate::errors::{describe_sdk_error, error_code, Error, Result};
-
 /// The configuration lookups use: `options`' profile and endpoint (or the standard chain);
 /// the region is each query's own.
-pub async fn sdk_config(options: &ClientOptions) -> SdkConfig {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(retry_config());
-    if let Some(profile) = &options.profile {
-        loader = loader.profile_name(profile);
-    }
-    if let Some(region) = &options.region {
-        loader = loader.region(Region::new(region.clone()));
-    }
-    if let Some(url) = &options.endpoint_url {
-        loader = loader.endpoint_url(url);
-    }
-    loader.load().await
-}
+pub use crate::client::sdk_config;
+use crate::client::{retry_config, ClientOptions, FailFastOnRefused};
+use crate::errors::{describe_sdk_error, error_code, Error, Result};
 
 /// The queries the manifest in `assembly_dir` lists as missing.
 pub fn missing_context(assembly_dir: &Path) -> Result<Vec<MissingContext>> {

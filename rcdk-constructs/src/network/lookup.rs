@@ -69,7 +69,7 @@ impl VpcLookup {
         self
     }
 
-    fn props(&self) -> Map<String, Value> {
+    fn query_props(&self) -> Map<String, Value> {
         let mut props = Map::new();
         props.insert("filter".into(), json!(self.filter));
         props.insert("returnAsymmetricSubnets".into(), Value::Bool(true));
@@ -179,7 +179,7 @@ impl ImportedVpc {
                 reason: "a VPC lookup needs at least one filter: `VpcLookup::name`, `VpcLookup::id`, `VpcLookup::tagged` or `VpcLookup::default_vpc`".into(),
             }));
         }
-        let found = stack.lookup(id, "a VPC", ContextProvider::Vpc, query.props())?;
+        let found = stack.lookup(id, "a VPC", ContextProvider::Vpc, query.query_props())?;
         let key = found.key.as_str();
         let answer: VpcAnswer =
             serde_json::from_value(found.value.clone().unwrap_or_else(dummy_vpc))

@@ -54,12 +54,7 @@ pub(crate) fn run(name: &str, output: &Path, rest: &[OsString]) -> ExitCode {
         .args(rest)
         .status();
     match status {
-        Ok(status) => match status.code() {
-            Some(0) => ExitCode::SUCCESS,
-            Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
-            // Killed by a signal (Ctrl-C reaches both processes).
-            None => ExitCode::from(130),
-        },
+        Ok(status) => exit_code(status),
         Err(e) => {
             eprintln!(
                 "error: cannot run {} for `{name}`: {e}\n  hint: install it with {INSTALL_HINT}, or set {CLI_ENV} to its path",
@@ -67,5 +62,15 @@ pub(crate) fn run(name: &str, output: &Path, rest: &[OsString]) -> ExitCode {
             );
             ExitCode::from(2)
         }
+    }
+}
+
+/// The exit code of a finished child process, passed on as this program's.
+pub(super) fn exit_code(status: std::process::ExitStatus) -> ExitCode {
+    match status.code() {
+        Some(0) => ExitCode::SUCCESS,
+        Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        // Killed by a signal (Ctrl-C reaches both processes).
+        None => ExitCode::from(130),
     }
 }

@@ -119,11 +119,7 @@ fn rerun(args: &[OsString]) -> ExitCode {
         .env(PASS_ENV, "1")
         .status();
     match status {
-        Ok(status) => match status.code() {
-            Some(0) => ExitCode::SUCCESS,
-            Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
-            None => ExitCode::from(130),
-        },
+        Ok(status) => super::handover::exit_code(status),
         Err(e) => {
             eprintln!(
                 "error: cannot run {} again to synthesize with the looked-up values: {e}\n  hint: run the same command again: the answers are stored",
