@@ -17,7 +17,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::{Region, SdkConfig};
 use aws_sdk_cloudformation::error::{ProvideErrorMetadata, SdkError};
 use rcdk_core::cloud_assembly::{AssemblyManifest, MANIFEST_FILE};
 use rcdk_core::context::{ContextFile, ContextProvider, MissingContext};
@@ -26,7 +26,7 @@ use serde_json::{json, Map, Value};
 /// The configuration lookups use: `options`' profile and endpoint (or the standard chain);
 /// the region is each query's own.
 pub use crate::client::sdk_config;
-use crate::client::{retry_config, ClientOptions, FailFastOnRefused};
+use crate::client::FailFastOnRefused;
 use crate::errors::{describe_sdk_error, error_code, Error, Result};
 
 /// The queries the manifest in `assembly_dir` lists as missing.
