@@ -392,17 +392,10 @@ fn deploy_role(
                 "File assets and templates are uploaded under their content hashes: every \
                  object of the staging bucket, and only of it.",
             ),
-        Statement::allow(crate::actions![
-            "ecr:BatchCheckLayerAvailability",
-            "ecr:BatchGetImage",
-            "ecr:GetDownloadUrlForLayer",
-            "ecr:CompleteLayerUpload",
-            "ecr:InitiateLayerUpload",
-            "ecr:PutImage",
-            "ecr:UploadLayerPart",
+        Statement::allow(crate::ecr::push_actions().chain(crate::actions![
             "ecr:DescribeImages",
             "ecr:DescribeRepositories"
-        ])
+        ]))
         .on(Val::<String>::from(repository.resource().attr_arn())),
         crate::iam::ecr_authorization_token(),
         Statement::allow(crate::actions!["ssm:GetParameter", "ssm:GetParameters"]).on(

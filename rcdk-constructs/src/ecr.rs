@@ -60,19 +60,25 @@ pub trait IRepository {
     fn grant_push(&self, grantee: &mut dyn Grantee) -> Grant {
         grant_all(
             grantee,
-            Statement::allow(crate::actions![
-                "ecr:BatchCheckLayerAvailability",
-                "ecr:BatchGetImage",
-                "ecr:GetDownloadUrlForLayer",
-                "ecr:CompleteLayerUpload",
-                "ecr:InitiateLayerUpload",
-                "ecr:PutImage",
-                "ecr:UploadLayerPart"
-            ])
-            .on(self.repository_arn()),
+            Statement::allow(push_actions()).on(self.repository_arn()),
             [token_statement()],
         )
     }
+}
+
+/// The actions that push an image to a repository (and pull it: a push checks which layers are
+/// there), without the registry's authorization token.
+pub(crate) fn push_actions() -> impl Iterator<Item = crate::iam::Action> {
+    crate::actions![
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:CompleteLayerUpload",
+        "ecr:InitiateLayerUpload",
+        "ecr:PutImage",
+        "ecr:UploadLayerPart"
+    ]
+    .into_iter()
 }
 
 /// `ecr:GetAuthorizationToken` on `*`: the token is for the whole registry, and AWS accepts no
