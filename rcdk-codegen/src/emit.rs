@@ -164,10 +164,35 @@ pub fn service(svc: &Service) -> String {
     for r in &svc.resources {
         resource(&mut body, &mut scope, r);
     }
+    empty_resources(&mut body, &mut scope, svc);
     out.push('\n');
     out.push_str(&scope.use_lines(""));
     out.push_str(&body);
     out
+}
+
+/// The service's part of `cfn::empty_resource`: one match arm per resource type, the struct
+/// built in place (no generic helper, so nothing is instantiated per type).
+fn empty_resources(out: &mut String, scope: &mut Scope, svc: &Service) {
+    let rc = scope.core("ResourceCore");
+    let tf = scope.core("TagFormat");
+    let _ = writeln!(
+        out,
+        "\n/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].\npub(crate) fn empty_resource(\n    type_name: &str,\n) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {{\n    ::std::option::Option::Some(match type_name {{"
+    );
+    for r in &svc.resources {
+        let name = &r.rust_name;
+        let _ = writeln!(
+            out,
+            "        {} => ::std::boxed::Box::new({name} {{ core: {rc}::new({name}::TYPE, {tf}::{}) }}),",
+            lit(&r.type_name),
+            r.tag_format
+        );
+    }
+    let _ = writeln!(
+        out,
+        "        _ => return ::std::option::Option::None,\n    }})\n}}"
+    );
 }
 
 fn resource(out: &mut String, scope: &mut Scope, r: &Resource) {
@@ -517,6 +542,28 @@ pub fn mod_rs(services: &[Service]) -> String {
     out.push_str(MOD_DOC);
     out.push_str(MACROS);
     out.push_str(HELPERS);
+    out.push_str(EMPTY_RESOURCE_DOC);
+    out.push_str("pub fn empty_resource(type_name: &str) -> Option<Box<dyn rcdk_core::Construct>> {\n");
+    out.push_str("    let service = type_name.strip_prefix(\"AWS::\")?.split(\"::\").next()?;\n");
+    out.push_str("    match service {\n");
+    for s in services {
+        // Every spelling of the namespace among the service's types (the module groups them
+        // case-insensitively).
+        let spellings: BTreeSet<&str> = s
+            .resources
+            .iter()
+            .filter_map(|r| r.type_name.split("::").nth(1))
+            .collect();
+        let pattern: Vec<String> = spellings.iter().map(|n| lit(n)).collect();
+        let _ = writeln!(
+            out,
+            "        #[cfg(feature = {})]\n        {} => {}::empty_resource(type_name),",
+            lit(&s.module),
+            pattern.join(" | "),
+            s.module
+        );
+    }
+    out.push_str("        _ => None,\n    }\n}\n");
     for s in services {
         let _ = writeln!(
             out,
@@ -634,6 +681,16 @@ pub(crate) fn required_groups(
     errors
 }
 "#;
+
+/// Doc of `cfn::empty_resource`.
+const EMPTY_RESOURCE_DOC: &str = "
+/// An empty instance of the typed struct of CloudFormation resource type `type_name`
+/// (`AWS::S3::Bucket` gives an `s3::Bucket` with no properties), or `None` when the type is unknown
+/// or its service's cargo feature is off.
+///
+/// This is what the resources of an included template become: the caller then fills the core's
+/// properties and attributes, and can downcast it (`Construct::as_any_mut`) to the typed struct.
+";
 
 /// Doc line of resources whose property groups are checked at synthesis.
 const CHECKED: &str = "Synthesis fails with an error naming the properties when these groups are not satisfied (a property set through an override or to a conditional `Fn::If` value skips the check).";

@@ -841,3 +841,14 @@ pub mod archive_rule {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::AccessAnalyzer::Analyzer" => ::std::boxed::Box::new(Analyzer { core: ResourceCore::new(Analyzer::TYPE, TagFormat::List) }),
+        "AWS::AccessAnalyzer::ArchiveRule" => ::std::boxed::Box::new(ArchiveRule { core: ResourceCore::new(ArchiveRule::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

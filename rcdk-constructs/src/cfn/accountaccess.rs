@@ -453,3 +453,14 @@ pub mod entitlement {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::AccountAccess::Application" => ::std::boxed::Box::new(Application { core: ResourceCore::new(Application::TYPE, TagFormat::List) }),
+        "AWS::AccountAccess::Entitlement" => ::std::boxed::Box::new(Entitlement { core: ResourceCore::new(Entitlement::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -3167,3 +3167,16 @@ pub mod permission {
         ListPermissions => "ListPermissions",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ACMPCA::Certificate" => ::std::boxed::Box::new(Certificate { core: ResourceCore::new(Certificate::TYPE, TagFormat::None) }),
+        "AWS::ACMPCA::CertificateAuthority" => ::std::boxed::Box::new(CertificateAuthority { core: ResourceCore::new(CertificateAuthority::TYPE, TagFormat::List) }),
+        "AWS::ACMPCA::CertificateAuthorityActivation" => ::std::boxed::Box::new(CertificateAuthorityActivation { core: ResourceCore::new(CertificateAuthorityActivation::TYPE, TagFormat::None) }),
+        "AWS::ACMPCA::Permission" => ::std::boxed::Box::new(Permission { core: ResourceCore::new(Permission::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -2320,3 +2320,14 @@ pub mod registry_record {
         Gateway => "GATEWAY",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::AgentRegistry::Registry" => ::std::boxed::Box::new(Registry { core: ResourceCore::new(Registry::TYPE, TagFormat::List) }),
+        "AWS::AgentRegistry::RegistryRecord" => ::std::boxed::Box::new(RegistryRecord { core: ResourceCore::new(RegistryRecord::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

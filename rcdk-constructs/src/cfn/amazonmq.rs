@@ -1302,3 +1302,15 @@ pub mod configuration_association {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::AmazonMQ::Broker" => ::std::boxed::Box::new(Broker { core: ResourceCore::new(Broker::TYPE, TagFormat::List) }),
+        "AWS::AmazonMQ::Configuration" => ::std::boxed::Box::new(Configuration { core: ResourceCore::new(Configuration::TYPE, TagFormat::List) }),
+        "AWS::AmazonMQ::ConfigurationAssociation" => ::std::boxed::Box::new(ConfigurationAssociation { core: ResourceCore::new(ConfigurationAssociation::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1996,3 +1996,16 @@ impl Webhook {
         self.core.get_att("WebhookUrl")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Amplify::App" => ::std::boxed::Box::new(App { core: ResourceCore::new(App::TYPE, TagFormat::List) }),
+        "AWS::Amplify::Branch" => ::std::boxed::Box::new(Branch { core: ResourceCore::new(Branch::TYPE, TagFormat::List) }),
+        "AWS::Amplify::Domain" => ::std::boxed::Box::new(Domain { core: ResourceCore::new(Domain::TYPE, TagFormat::None) }),
+        "AWS::Amplify::Webhook" => ::std::boxed::Box::new(Webhook { core: ResourceCore::new(Webhook::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -3843,3 +3843,15 @@ pub mod theme {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::AmplifyUIBuilder::Component" => ::std::boxed::Box::new(Component { core: ResourceCore::new(Component::TYPE, TagFormat::Map) }),
+        "AWS::AmplifyUIBuilder::Form" => ::std::boxed::Box::new(Form { core: ResourceCore::new(Form::TYPE, TagFormat::Map) }),
+        "AWS::AmplifyUIBuilder::Theme" => ::std::boxed::Box::new(Theme { core: ResourceCore::new(Theme::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

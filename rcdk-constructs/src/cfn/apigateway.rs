@@ -5725,3 +5725,34 @@ impl VpcLink {
         self.core.get_att("VpcLinkId")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ApiGateway::Account" => ::std::boxed::Box::new(Account { core: ResourceCore::new(Account::TYPE, TagFormat::None) }),
+        "AWS::ApiGateway::ApiKey" => ::std::boxed::Box::new(ApiKey { core: ResourceCore::new(ApiKey::TYPE, TagFormat::List) }),
+        "AWS::ApiGateway::Authorizer" => ::std::boxed::Box::new(Authorizer { core: ResourceCore::new(Authorizer::TYPE, TagFormat::None) }),
+        "AWS::ApiGateway::BasePathMapping" => ::std::boxed::Box::new(BasePathMapping { core: ResourceCore::new(BasePathMapping::TYPE, TagFormat::None) }),
+        "AWS::ApiGateway::BasePathMappingV2" => ::std::boxed::Box::new(BasePathMappingV2 { core: ResourceCore::new(BasePathMappingV2::TYPE, TagFormat::None) }),
+        "AWS::ApiGateway::ClientCertificate" => ::std::boxed::Box::new(ClientCertificate { core: ResourceCore::new(ClientCertificate::TYPE, TagFormat::List) }),
+        "AWS::ApiGateway::Deployment" => ::std::boxed::Box::new(Deployment { core: ResourceCore::new(Deployment::TYPE, TagFormat::None) }),
+        "AWS::ApiGateway::DocumentationPart" => ::std::boxed::Box::new(DocumentationPart { core: ResourceCore::new(DocumentationPart::TYPE, TagFormat::None) }),
+        "AWS::ApiGateway::DocumentationVersion" => ::std::boxed::Box::new(DocumentationVersion { core: ResourceCore::new(DocumentationVersion::TYPE, TagFormat::None) }),
+        "AWS::ApiGateway::DomainName" => ::std::boxed::Box::new(DomainName { core: ResourceCore::new(DomainName::TYPE, TagFormat::List) }),
+        "AWS::ApiGateway::DomainNameAccessAssociation" => ::std::boxed::Box::new(DomainNameAccessAssociation { core: ResourceCore::new(DomainNameAccessAssociation::TYPE, TagFormat::List) }),
+        "AWS::ApiGateway::DomainNameV2" => ::std::boxed::Box::new(DomainNameV2 { core: ResourceCore::new(DomainNameV2::TYPE, TagFormat::List) }),
+        "AWS::ApiGateway::GatewayResponse" => ::std::boxed::Box::new(GatewayResponse { core: ResourceCore::new(GatewayResponse::TYPE, TagFormat::None) }),
+        "AWS::ApiGateway::Method" => ::std::boxed::Box::new(Method { core: ResourceCore::new(Method::TYPE, TagFormat::None) }),
+        "AWS::ApiGateway::Model" => ::std::boxed::Box::new(Model { core: ResourceCore::new(Model::TYPE, TagFormat::None) }),
+        "AWS::ApiGateway::RequestValidator" => ::std::boxed::Box::new(RequestValidator { core: ResourceCore::new(RequestValidator::TYPE, TagFormat::None) }),
+        "AWS::ApiGateway::Resource" => ::std::boxed::Box::new(Resource { core: ResourceCore::new(Resource::TYPE, TagFormat::None) }),
+        "AWS::ApiGateway::RestApi" => ::std::boxed::Box::new(RestApi { core: ResourceCore::new(RestApi::TYPE, TagFormat::List) }),
+        "AWS::ApiGateway::Stage" => ::std::boxed::Box::new(Stage { core: ResourceCore::new(Stage::TYPE, TagFormat::List) }),
+        "AWS::ApiGateway::UsagePlan" => ::std::boxed::Box::new(UsagePlan { core: ResourceCore::new(UsagePlan::TYPE, TagFormat::List) }),
+        "AWS::ApiGateway::UsagePlanKey" => ::std::boxed::Box::new(UsagePlanKey { core: ResourceCore::new(UsagePlanKey::TYPE, TagFormat::None) }),
+        "AWS::ApiGateway::VpcLink" => ::std::boxed::Box::new(VpcLink { core: ResourceCore::new(VpcLink::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

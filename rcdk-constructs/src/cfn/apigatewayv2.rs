@@ -4128,3 +4128,27 @@ impl VpcLink {
         self.core.get_att("VpcLinkId")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ApiGatewayV2::Api" => ::std::boxed::Box::new(Api { core: ResourceCore::new(Api::TYPE, TagFormat::Map) }),
+        "AWS::ApiGatewayV2::ApiGatewayManagedOverrides" => ::std::boxed::Box::new(ApiGatewayManagedOverrides { core: ResourceCore::new(ApiGatewayManagedOverrides::TYPE, TagFormat::None) }),
+        "AWS::ApiGatewayV2::ApiMapping" => ::std::boxed::Box::new(ApiMapping { core: ResourceCore::new(ApiMapping::TYPE, TagFormat::None) }),
+        "AWS::ApiGatewayV2::Authorizer" => ::std::boxed::Box::new(Authorizer { core: ResourceCore::new(Authorizer::TYPE, TagFormat::None) }),
+        "AWS::ApiGatewayV2::Deployment" => ::std::boxed::Box::new(Deployment { core: ResourceCore::new(Deployment::TYPE, TagFormat::None) }),
+        "AWS::ApiGatewayV2::DomainName" => ::std::boxed::Box::new(DomainName { core: ResourceCore::new(DomainName::TYPE, TagFormat::Map) }),
+        "AWS::ApiGatewayV2::Integration" => ::std::boxed::Box::new(Integration { core: ResourceCore::new(Integration::TYPE, TagFormat::None) }),
+        "AWS::ApiGatewayV2::IntegrationResponse" => ::std::boxed::Box::new(IntegrationResponse { core: ResourceCore::new(IntegrationResponse::TYPE, TagFormat::None) }),
+        "AWS::ApiGatewayV2::Model" => ::std::boxed::Box::new(Model { core: ResourceCore::new(Model::TYPE, TagFormat::None) }),
+        "AWS::ApiGatewayV2::PortalProduct" => ::std::boxed::Box::new(PortalProduct { core: ResourceCore::new(PortalProduct::TYPE, TagFormat::List) }),
+        "AWS::ApiGatewayV2::Route" => ::std::boxed::Box::new(Route { core: ResourceCore::new(Route::TYPE, TagFormat::None) }),
+        "AWS::ApiGatewayV2::RouteResponse" => ::std::boxed::Box::new(RouteResponse { core: ResourceCore::new(RouteResponse::TYPE, TagFormat::None) }),
+        "AWS::ApiGatewayV2::RoutingRule" => ::std::boxed::Box::new(RoutingRule { core: ResourceCore::new(RoutingRule::TYPE, TagFormat::None) }),
+        "AWS::ApiGatewayV2::Stage" => ::std::boxed::Box::new(Stage { core: ResourceCore::new(Stage::TYPE, TagFormat::Map) }),
+        "AWS::ApiGatewayV2::VpcLink" => ::std::boxed::Box::new(VpcLink { core: ResourceCore::new(VpcLink::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

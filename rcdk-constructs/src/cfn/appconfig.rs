@@ -2370,3 +2370,22 @@ impl HostedConfigurationVersion {
         self.core.get_att("VersionNumber")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::AppConfig::Application" => ::std::boxed::Box::new(Application { core: ResourceCore::new(Application::TYPE, TagFormat::List) }),
+        "AWS::AppConfig::ConfigurationProfile" => ::std::boxed::Box::new(ConfigurationProfile { core: ResourceCore::new(ConfigurationProfile::TYPE, TagFormat::List) }),
+        "AWS::AppConfig::Deployment" => ::std::boxed::Box::new(Deployment { core: ResourceCore::new(Deployment::TYPE, TagFormat::List) }),
+        "AWS::AppConfig::DeploymentStrategy" => ::std::boxed::Box::new(DeploymentStrategy { core: ResourceCore::new(DeploymentStrategy::TYPE, TagFormat::List) }),
+        "AWS::AppConfig::Environment" => ::std::boxed::Box::new(Environment { core: ResourceCore::new(Environment::TYPE, TagFormat::List) }),
+        "AWS::AppConfig::ExperimentDefinition" => ::std::boxed::Box::new(ExperimentDefinition { core: ResourceCore::new(ExperimentDefinition::TYPE, TagFormat::List) }),
+        "AWS::AppConfig::ExperimentRun" => ::std::boxed::Box::new(ExperimentRun { core: ResourceCore::new(ExperimentRun::TYPE, TagFormat::List) }),
+        "AWS::AppConfig::Extension" => ::std::boxed::Box::new(Extension { core: ResourceCore::new(Extension::TYPE, TagFormat::List) }),
+        "AWS::AppConfig::ExtensionAssociation" => ::std::boxed::Box::new(ExtensionAssociation { core: ResourceCore::new(ExtensionAssociation::TYPE, TagFormat::List) }),
+        "AWS::AppConfig::HostedConfigurationVersion" => ::std::boxed::Box::new(HostedConfigurationVersion { core: ResourceCore::new(HostedConfigurationVersion::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -821,3 +821,14 @@ pub mod ingestion_destination {
         Raw => "raw",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::AppFabric::AppAuthorization" => ::std::boxed::Box::new(AppAuthorization { core: ResourceCore::new(AppAuthorization::TYPE, TagFormat::List) }),
+        "AWS::AppFabric::IngestionDestination" => ::std::boxed::Box::new(IngestionDestination { core: ResourceCore::new(IngestionDestination::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

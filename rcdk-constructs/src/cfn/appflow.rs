@@ -8749,3 +8749,15 @@ pub mod flow {
         OnDemand => "OnDemand",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::AppFlow::Connector" => ::std::boxed::Box::new(Connector { core: ResourceCore::new(Connector::TYPE, TagFormat::None) }),
+        "AWS::AppFlow::ConnectorProfile" => ::std::boxed::Box::new(ConnectorProfile { core: ResourceCore::new(ConnectorProfile::TYPE, TagFormat::None) }),
+        "AWS::AppFlow::Flow" => ::std::boxed::Box::new(Flow { core: ResourceCore::new(Flow::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

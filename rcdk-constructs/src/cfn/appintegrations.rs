@@ -927,3 +927,15 @@ pub mod event_integration {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::AppIntegrations::Application" => ::std::boxed::Box::new(Application { core: ResourceCore::new(Application::TYPE, TagFormat::List) }),
+        "AWS::AppIntegrations::DataIntegration" => ::std::boxed::Box::new(DataIntegration { core: ResourceCore::new(DataIntegration::TYPE, TagFormat::List) }),
+        "AWS::AppIntegrations::EventIntegration" => ::std::boxed::Box::new(EventIntegration { core: ResourceCore::new(EventIntegration::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -3126,3 +3126,14 @@ pub mod scaling_policy {
         WorkSpacesAverageUserSessionsCapacityUtilization => "WorkSpacesAverageUserSessionsCapacityUtilization",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ApplicationAutoScaling::ScalableTarget" => ::std::boxed::Box::new(ScalableTarget { core: ResourceCore::new(ScalableTarget::TYPE, TagFormat::List) }),
+        "AWS::ApplicationAutoScaling::ScalingPolicy" => ::std::boxed::Box::new(ScalingPolicy { core: ResourceCore::new(ScalingPolicy::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1683,3 +1683,13 @@ pub mod application {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ApplicationInsights::Application" => ::std::boxed::Box::new(Application { core: ResourceCore::new(Application::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -2789,3 +2789,16 @@ pub mod service_level_objective {
         Availability => "AVAILABILITY",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ApplicationSignals::Discovery" => ::std::boxed::Box::new(Discovery { core: ResourceCore::new(Discovery::TYPE, TagFormat::None) }),
+        "AWS::ApplicationSignals::GroupingConfiguration" => ::std::boxed::Box::new(GroupingConfiguration { core: ResourceCore::new(GroupingConfiguration::TYPE, TagFormat::None) }),
+        "AWS::ApplicationSignals::InstrumentationConfig" => ::std::boxed::Box::new(InstrumentationConfig { core: ResourceCore::new(InstrumentationConfig::TYPE, TagFormat::List) }),
+        "AWS::ApplicationSignals::ServiceLevelObjective" => ::std::boxed::Box::new(ServiceLevelObjective { core: ResourceCore::new(ServiceLevelObjective::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

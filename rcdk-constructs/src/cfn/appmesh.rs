@@ -8248,3 +8248,19 @@ pub mod virtual_service {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::AppMesh::GatewayRoute" => ::std::boxed::Box::new(GatewayRoute { core: ResourceCore::new(GatewayRoute::TYPE, TagFormat::List) }),
+        "AWS::AppMesh::Mesh" => ::std::boxed::Box::new(Mesh { core: ResourceCore::new(Mesh::TYPE, TagFormat::List) }),
+        "AWS::AppMesh::Route" => ::std::boxed::Box::new(Route { core: ResourceCore::new(Route::TYPE, TagFormat::List) }),
+        "AWS::AppMesh::VirtualGateway" => ::std::boxed::Box::new(VirtualGateway { core: ResourceCore::new(VirtualGateway::TYPE, TagFormat::List) }),
+        "AWS::AppMesh::VirtualNode" => ::std::boxed::Box::new(VirtualNode { core: ResourceCore::new(VirtualNode::TYPE, TagFormat::List) }),
+        "AWS::AppMesh::VirtualRouter" => ::std::boxed::Box::new(VirtualRouter { core: ResourceCore::new(VirtualRouter::TYPE, TagFormat::List) }),
+        "AWS::AppMesh::VirtualService" => ::std::boxed::Box::new(VirtualService { core: ResourceCore::new(VirtualService::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -2010,3 +2010,17 @@ pub mod vpc_ingress_connection {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::AppRunner::AutoScalingConfiguration" => ::std::boxed::Box::new(AutoScalingConfiguration { core: ResourceCore::new(AutoScalingConfiguration::TYPE, TagFormat::List) }),
+        "AWS::AppRunner::ObservabilityConfiguration" => ::std::boxed::Box::new(ObservabilityConfiguration { core: ResourceCore::new(ObservabilityConfiguration::TYPE, TagFormat::List) }),
+        "AWS::AppRunner::Service" => ::std::boxed::Box::new(Service { core: ResourceCore::new(Service::TYPE, TagFormat::List) }),
+        "AWS::AppRunner::VpcConnector" => ::std::boxed::Box::new(VpcConnector { core: ResourceCore::new(VpcConnector::TYPE, TagFormat::List) }),
+        "AWS::AppRunner::VpcIngressConnection" => ::std::boxed::Box::new(VpcIngressConnection { core: ResourceCore::new(VpcIngressConnection::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -4417,3 +4417,25 @@ pub mod user {
         Suppress => "SUPPRESS",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::AppStream::AppBlock" => ::std::boxed::Box::new(AppBlock { core: ResourceCore::new(AppBlock::TYPE, TagFormat::None) }),
+        "AWS::AppStream::AppBlockBuilder" => ::std::boxed::Box::new(AppBlockBuilder { core: ResourceCore::new(AppBlockBuilder::TYPE, TagFormat::List) }),
+        "AWS::AppStream::Application" => ::std::boxed::Box::new(Application { core: ResourceCore::new(Application::TYPE, TagFormat::None) }),
+        "AWS::AppStream::ApplicationEntitlementAssociation" => ::std::boxed::Box::new(ApplicationEntitlementAssociation { core: ResourceCore::new(ApplicationEntitlementAssociation::TYPE, TagFormat::None) }),
+        "AWS::AppStream::ApplicationFleetAssociation" => ::std::boxed::Box::new(ApplicationFleetAssociation { core: ResourceCore::new(ApplicationFleetAssociation::TYPE, TagFormat::None) }),
+        "AWS::AppStream::DirectoryConfig" => ::std::boxed::Box::new(DirectoryConfig { core: ResourceCore::new(DirectoryConfig::TYPE, TagFormat::None) }),
+        "AWS::AppStream::Entitlement" => ::std::boxed::Box::new(Entitlement { core: ResourceCore::new(Entitlement::TYPE, TagFormat::None) }),
+        "AWS::AppStream::Fleet" => ::std::boxed::Box::new(Fleet { core: ResourceCore::new(Fleet::TYPE, TagFormat::List) }),
+        "AWS::AppStream::ImageBuilder" => ::std::boxed::Box::new(ImageBuilder { core: ResourceCore::new(ImageBuilder::TYPE, TagFormat::List) }),
+        "AWS::AppStream::Stack" => ::std::boxed::Box::new(Stack { core: ResourceCore::new(Stack::TYPE, TagFormat::List) }),
+        "AWS::AppStream::StackFleetAssociation" => ::std::boxed::Box::new(StackFleetAssociation { core: ResourceCore::new(StackFleetAssociation::TYPE, TagFormat::None) }),
+        "AWS::AppStream::StackUserAssociation" => ::std::boxed::Box::new(StackUserAssociation { core: ResourceCore::new(StackUserAssociation::TYPE, TagFormat::None) }),
+        "AWS::AppStream::User" => ::std::boxed::Box::new(User { core: ResourceCore::new(User::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -5520,3 +5520,25 @@ pub mod type_ {
         Json => "JSON",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::AppSync::Api" => ::std::boxed::Box::new(Api { core: ResourceCore::new(Api::TYPE, TagFormat::List) }),
+        "AWS::AppSync::ApiCache" => ::std::boxed::Box::new(ApiCache { core: ResourceCore::new(ApiCache::TYPE, TagFormat::None) }),
+        "AWS::AppSync::ApiKey" => ::std::boxed::Box::new(ApiKey { core: ResourceCore::new(ApiKey::TYPE, TagFormat::None) }),
+        "AWS::AppSync::ChannelNamespace" => ::std::boxed::Box::new(ChannelNamespace { core: ResourceCore::new(ChannelNamespace::TYPE, TagFormat::List) }),
+        "AWS::AppSync::DataSource" => ::std::boxed::Box::new(DataSource { core: ResourceCore::new(DataSource::TYPE, TagFormat::None) }),
+        "AWS::AppSync::DomainName" => ::std::boxed::Box::new(DomainName { core: ResourceCore::new(DomainName::TYPE, TagFormat::List) }),
+        "AWS::AppSync::DomainNameApiAssociation" => ::std::boxed::Box::new(DomainNameApiAssociation { core: ResourceCore::new(DomainNameApiAssociation::TYPE, TagFormat::None) }),
+        "AWS::AppSync::FunctionConfiguration" => ::std::boxed::Box::new(FunctionConfiguration { core: ResourceCore::new(FunctionConfiguration::TYPE, TagFormat::None) }),
+        "AWS::AppSync::GraphQLApi" => ::std::boxed::Box::new(GraphQlApi { core: ResourceCore::new(GraphQlApi::TYPE, TagFormat::List) }),
+        "AWS::AppSync::GraphQLSchema" => ::std::boxed::Box::new(GraphQlSchema { core: ResourceCore::new(GraphQlSchema::TYPE, TagFormat::None) }),
+        "AWS::AppSync::Resolver" => ::std::boxed::Box::new(Resolver { core: ResourceCore::new(Resolver::TYPE, TagFormat::None) }),
+        "AWS::AppSync::SourceApiAssociation" => ::std::boxed::Box::new(SourceApiAssociation { core: ResourceCore::new(SourceApiAssociation::TYPE, TagFormat::None) }),
+        "AWS::AppSync::Type" => ::std::boxed::Box::new(Type { core: ResourceCore::new(Type::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

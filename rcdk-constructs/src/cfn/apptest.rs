@@ -1499,3 +1499,13 @@ pub mod test_case {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::AppTest::TestCase" => ::std::boxed::Box::new(TestCase { core: ResourceCore::new(TestCase::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

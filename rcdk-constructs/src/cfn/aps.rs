@@ -1894,3 +1894,17 @@ pub mod workspace {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::APS::AnomalyDetector" => ::std::boxed::Box::new(AnomalyDetector { core: ResourceCore::new(AnomalyDetector::TYPE, TagFormat::List) }),
+        "AWS::APS::ResourcePolicy" => ::std::boxed::Box::new(ResourcePolicy { core: ResourceCore::new(ResourcePolicy::TYPE, TagFormat::None) }),
+        "AWS::APS::RuleGroupsNamespace" => ::std::boxed::Box::new(RuleGroupsNamespace { core: ResourceCore::new(RuleGroupsNamespace::TYPE, TagFormat::List) }),
+        "AWS::APS::Scraper" => ::std::boxed::Box::new(Scraper { core: ResourceCore::new(Scraper::TYPE, TagFormat::List) }),
+        "AWS::APS::Workspace" => ::std::boxed::Box::new(Workspace { core: ResourceCore::new(Workspace::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -4410,3 +4410,13 @@ pub mod plan {
         SsmSendCommand => "SSMSendCommand",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ARCRegionSwitch::Plan" => ::std::boxed::Box::new(Plan { core: ResourceCore::new(Plan::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -312,3 +312,14 @@ pub mod zonal_autoshift_configuration {
         Enabled => "ENABLED",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ARCZonalShift::AutoshiftObserverNotificationStatus" => ::std::boxed::Box::new(AutoshiftObserverNotificationStatus { core: ResourceCore::new(AutoshiftObserverNotificationStatus::TYPE, TagFormat::None) }),
+        "AWS::ARCZonalShift::ZonalAutoshiftConfiguration" => ::std::boxed::Box::new(ZonalAutoshiftConfiguration { core: ResourceCore::new(ZonalAutoshiftConfiguration::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -2427,3 +2427,17 @@ pub mod work_group {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Athena::CapacityReservation" => ::std::boxed::Box::new(CapacityReservation { core: ResourceCore::new(CapacityReservation::TYPE, TagFormat::List) }),
+        "AWS::Athena::DataCatalog" => ::std::boxed::Box::new(DataCatalog { core: ResourceCore::new(DataCatalog::TYPE, TagFormat::List) }),
+        "AWS::Athena::NamedQuery" => ::std::boxed::Box::new(NamedQuery { core: ResourceCore::new(NamedQuery::TYPE, TagFormat::None) }),
+        "AWS::Athena::PreparedStatement" => ::std::boxed::Box::new(PreparedStatement { core: ResourceCore::new(PreparedStatement::TYPE, TagFormat::None) }),
+        "AWS::Athena::WorkGroup" => ::std::boxed::Box::new(WorkGroup { core: ResourceCore::new(WorkGroup::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

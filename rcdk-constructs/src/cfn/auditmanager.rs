@@ -1021,3 +1021,14 @@ pub mod assessment_framework {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::AuditManager::Assessment" => ::std::boxed::Box::new(Assessment { core: ResourceCore::new(Assessment::TYPE, TagFormat::List) }),
+        "AWS::AuditManager::AssessmentFramework" => ::std::boxed::Box::new(AssessmentFramework { core: ResourceCore::new(AssessmentFramework::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

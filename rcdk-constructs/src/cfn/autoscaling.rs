@@ -6966,3 +6966,18 @@ pub mod warm_pool {
         Stopped => "Stopped",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::AutoScaling::AutoScalingGroup" => ::std::boxed::Box::new(AutoScalingGroup { core: ResourceCore::new(AutoScalingGroup::TYPE, TagFormat::None) }),
+        "AWS::AutoScaling::LaunchConfiguration" => ::std::boxed::Box::new(LaunchConfiguration { core: ResourceCore::new(LaunchConfiguration::TYPE, TagFormat::None) }),
+        "AWS::AutoScaling::LifecycleHook" => ::std::boxed::Box::new(LifecycleHook { core: ResourceCore::new(LifecycleHook::TYPE, TagFormat::None) }),
+        "AWS::AutoScaling::ScalingPolicy" => ::std::boxed::Box::new(ScalingPolicy { core: ResourceCore::new(ScalingPolicy::TYPE, TagFormat::None) }),
+        "AWS::AutoScaling::ScheduledAction" => ::std::boxed::Box::new(ScheduledAction { core: ResourceCore::new(ScheduledAction::TYPE, TagFormat::None) }),
+        "AWS::AutoScaling::WarmPool" => ::std::boxed::Box::new(WarmPool { core: ResourceCore::new(WarmPool::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

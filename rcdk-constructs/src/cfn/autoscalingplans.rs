@@ -1200,3 +1200,13 @@ pub mod scaling_plan {
         RdsReaderAverageDatabaseConnections => "RDSReaderAverageDatabaseConnections",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::AutoScalingPlans::ScalingPlan" => ::std::boxed::Box::new(ScalingPlan { core: ResourceCore::new(ScalingPlan::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

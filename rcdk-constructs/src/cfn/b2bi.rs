@@ -4940,3 +4940,16 @@ pub mod transformer {
         Inactive => "inactive",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::B2BI::Capability" => ::std::boxed::Box::new(Capability { core: ResourceCore::new(Capability::TYPE, TagFormat::List) }),
+        "AWS::B2BI::Partnership" => ::std::boxed::Box::new(Partnership { core: ResourceCore::new(Partnership::TYPE, TagFormat::List) }),
+        "AWS::B2BI::Profile" => ::std::boxed::Box::new(Profile { core: ResourceCore::new(Profile::TYPE, TagFormat::List) }),
+        "AWS::B2BI::Transformer" => ::std::boxed::Box::new(Transformer { core: ResourceCore::new(Transformer::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

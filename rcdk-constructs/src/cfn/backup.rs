@@ -3331,3 +3331,22 @@ pub mod tiering_configuration {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Backup::BackupPlan" => ::std::boxed::Box::new(BackupPlan { core: ResourceCore::new(BackupPlan::TYPE, TagFormat::None) }),
+        "AWS::Backup::BackupSelection" => ::std::boxed::Box::new(BackupSelection { core: ResourceCore::new(BackupSelection::TYPE, TagFormat::None) }),
+        "AWS::Backup::BackupVault" => ::std::boxed::Box::new(BackupVault { core: ResourceCore::new(BackupVault::TYPE, TagFormat::None) }),
+        "AWS::Backup::Framework" => ::std::boxed::Box::new(Framework { core: ResourceCore::new(Framework::TYPE, TagFormat::None) }),
+        "AWS::Backup::LegalHold" => ::std::boxed::Box::new(LegalHold { core: ResourceCore::new(LegalHold::TYPE, TagFormat::List) }),
+        "AWS::Backup::LogicallyAirGappedBackupVault" => ::std::boxed::Box::new(LogicallyAirGappedBackupVault { core: ResourceCore::new(LogicallyAirGappedBackupVault::TYPE, TagFormat::None) }),
+        "AWS::Backup::ReportPlan" => ::std::boxed::Box::new(ReportPlan { core: ResourceCore::new(ReportPlan::TYPE, TagFormat::None) }),
+        "AWS::Backup::RestoreTestingPlan" => ::std::boxed::Box::new(RestoreTestingPlan { core: ResourceCore::new(RestoreTestingPlan::TYPE, TagFormat::List) }),
+        "AWS::Backup::RestoreTestingSelection" => ::std::boxed::Box::new(RestoreTestingSelection { core: ResourceCore::new(RestoreTestingSelection::TYPE, TagFormat::None) }),
+        "AWS::Backup::TieringConfiguration" => ::std::boxed::Box::new(TieringConfiguration { core: ResourceCore::new(TieringConfiguration::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -177,3 +177,13 @@ impl Hypervisor {
         self.core.get_att("HypervisorArn")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::BackupGateway::Hypervisor" => ::std::boxed::Box::new(Hypervisor { core: ResourceCore::new(Hypervisor::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -7751,3 +7751,19 @@ pub mod service_environment {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Batch::ComputeEnvironment" => ::std::boxed::Box::new(ComputeEnvironment { core: ResourceCore::new(ComputeEnvironment::TYPE, TagFormat::Map) }),
+        "AWS::Batch::ConsumableResource" => ::std::boxed::Box::new(ConsumableResource { core: ResourceCore::new(ConsumableResource::TYPE, TagFormat::Map) }),
+        "AWS::Batch::JobDefinition" => ::std::boxed::Box::new(JobDefinition { core: ResourceCore::new(JobDefinition::TYPE, TagFormat::None) }),
+        "AWS::Batch::JobQueue" => ::std::boxed::Box::new(JobQueue { core: ResourceCore::new(JobQueue::TYPE, TagFormat::Map) }),
+        "AWS::Batch::QuotaShare" => ::std::boxed::Box::new(QuotaShare { core: ResourceCore::new(QuotaShare::TYPE, TagFormat::Map) }),
+        "AWS::Batch::SchedulingPolicy" => ::std::boxed::Box::new(SchedulingPolicy { core: ResourceCore::new(SchedulingPolicy::TYPE, TagFormat::Map) }),
+        "AWS::Batch::ServiceEnvironment" => ::std::boxed::Box::new(ServiceEnvironment { core: ResourceCore::new(ServiceEnvironment::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -2181,3 +2181,14 @@ pub mod scheduled_report {
         Relative => "RELATIVE",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::BCM::Dashboard" => ::std::boxed::Box::new(Dashboard { core: ResourceCore::new(Dashboard::TYPE, TagFormat::List) }),
+        "AWS::BCM::ScheduledReport" => ::std::boxed::Box::new(ScheduledReport { core: ResourceCore::new(ScheduledReport::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -556,3 +556,13 @@ pub mod export {
         Synchronous => "SYNCHRONOUS",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::BCMDataExports::Export" => ::std::boxed::Box::new(Export { core: ResourceCore::new(Export::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

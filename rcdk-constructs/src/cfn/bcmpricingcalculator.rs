@@ -499,3 +499,15 @@ pub mod workload_estimate {
         AfterDiscountsAndCommitments => "AFTER_DISCOUNTS_AND_COMMITMENTS",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::BcmPricingCalculator::BillEstimate" => ::std::boxed::Box::new(BillEstimate { core: ResourceCore::new(BillEstimate::TYPE, TagFormat::List) }),
+        "AWS::BcmPricingCalculator::BillScenario" => ::std::boxed::Box::new(BillScenario { core: ResourceCore::new(BillScenario::TYPE, TagFormat::List) }),
+        "AWS::BcmPricingCalculator::WorkloadEstimate" => ::std::boxed::Box::new(WorkloadEstimate { core: ResourceCore::new(WorkloadEstimate::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -19716,3 +19716,35 @@ impl Session {
         self.core.get_att("LastUpdatedAt")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Bedrock::Agent" => ::std::boxed::Box::new(Agent { core: ResourceCore::new(Agent::TYPE, TagFormat::Map) }),
+        "AWS::Bedrock::AgentAlias" => ::std::boxed::Box::new(AgentAlias { core: ResourceCore::new(AgentAlias::TYPE, TagFormat::Map) }),
+        "AWS::Bedrock::ApplicationInferenceProfile" => ::std::boxed::Box::new(ApplicationInferenceProfile { core: ResourceCore::new(ApplicationInferenceProfile::TYPE, TagFormat::List) }),
+        "AWS::Bedrock::AutomatedReasoningPolicy" => ::std::boxed::Box::new(AutomatedReasoningPolicy { core: ResourceCore::new(AutomatedReasoningPolicy::TYPE, TagFormat::List) }),
+        "AWS::Bedrock::AutomatedReasoningPolicyVersion" => ::std::boxed::Box::new(AutomatedReasoningPolicyVersion { core: ResourceCore::new(AutomatedReasoningPolicyVersion::TYPE, TagFormat::List) }),
+        "AWS::Bedrock::Blueprint" => ::std::boxed::Box::new(Blueprint { core: ResourceCore::new(Blueprint::TYPE, TagFormat::List) }),
+        "AWS::Bedrock::DataAutomationLibrary" => ::std::boxed::Box::new(DataAutomationLibrary { core: ResourceCore::new(DataAutomationLibrary::TYPE, TagFormat::List) }),
+        "AWS::Bedrock::DataAutomationProject" => ::std::boxed::Box::new(DataAutomationProject { core: ResourceCore::new(DataAutomationProject::TYPE, TagFormat::List) }),
+        "AWS::Bedrock::DataSource" => ::std::boxed::Box::new(DataSource { core: ResourceCore::new(DataSource::TYPE, TagFormat::None) }),
+        "AWS::Bedrock::EnforcedGuardrailConfiguration" => ::std::boxed::Box::new(EnforcedGuardrailConfiguration { core: ResourceCore::new(EnforcedGuardrailConfiguration::TYPE, TagFormat::None) }),
+        "AWS::Bedrock::Flow" => ::std::boxed::Box::new(Flow { core: ResourceCore::new(Flow::TYPE, TagFormat::Map) }),
+        "AWS::Bedrock::FlowAlias" => ::std::boxed::Box::new(FlowAlias { core: ResourceCore::new(FlowAlias::TYPE, TagFormat::Map) }),
+        "AWS::Bedrock::FlowVersion" => ::std::boxed::Box::new(FlowVersion { core: ResourceCore::new(FlowVersion::TYPE, TagFormat::None) }),
+        "AWS::Bedrock::Guardrail" => ::std::boxed::Box::new(Guardrail { core: ResourceCore::new(Guardrail::TYPE, TagFormat::List) }),
+        "AWS::Bedrock::GuardrailVersion" => ::std::boxed::Box::new(GuardrailVersion { core: ResourceCore::new(GuardrailVersion::TYPE, TagFormat::None) }),
+        "AWS::Bedrock::IntelligentPromptRouter" => ::std::boxed::Box::new(IntelligentPromptRouter { core: ResourceCore::new(IntelligentPromptRouter::TYPE, TagFormat::List) }),
+        "AWS::Bedrock::KnowledgeBase" => ::std::boxed::Box::new(KnowledgeBase { core: ResourceCore::new(KnowledgeBase::TYPE, TagFormat::Map) }),
+        "AWS::Bedrock::KnowledgeBasePolicy" => ::std::boxed::Box::new(KnowledgeBasePolicy { core: ResourceCore::new(KnowledgeBasePolicy::TYPE, TagFormat::None) }),
+        "AWS::Bedrock::Prompt" => ::std::boxed::Box::new(Prompt { core: ResourceCore::new(Prompt::TYPE, TagFormat::Map) }),
+        "AWS::Bedrock::PromptVersion" => ::std::boxed::Box::new(PromptVersion { core: ResourceCore::new(PromptVersion::TYPE, TagFormat::Map) }),
+        "AWS::Bedrock::ResourcePolicy" => ::std::boxed::Box::new(ResourcePolicy { core: ResourceCore::new(ResourcePolicy::TYPE, TagFormat::None) }),
+        "AWS::Bedrock::RetrievalInstruction" => ::std::boxed::Box::new(RetrievalInstruction { core: ResourceCore::new(RetrievalInstruction::TYPE, TagFormat::List) }),
+        "AWS::Bedrock::Session" => ::std::boxed::Box::new(Session { core: ResourceCore::new(Session::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -25669,3 +25669,39 @@ impl WorkloadIdentity {
         self.core.get_att("LastUpdatedTime")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::BedrockAgentCore::ApiKeyCredentialProvider" => ::std::boxed::Box::new(ApiKeyCredentialProvider { core: ResourceCore::new(ApiKeyCredentialProvider::TYPE, TagFormat::List) }),
+        "AWS::BedrockAgentCore::BrowserCustom" => ::std::boxed::Box::new(BrowserCustom { core: ResourceCore::new(BrowserCustom::TYPE, TagFormat::Map) }),
+        "AWS::BedrockAgentCore::BrowserProfile" => ::std::boxed::Box::new(BrowserProfile { core: ResourceCore::new(BrowserProfile::TYPE, TagFormat::Map) }),
+        "AWS::BedrockAgentCore::CapacityProvider" => ::std::boxed::Box::new(CapacityProvider { core: ResourceCore::new(CapacityProvider::TYPE, TagFormat::List) }),
+        "AWS::BedrockAgentCore::CodeInterpreterCustom" => ::std::boxed::Box::new(CodeInterpreterCustom { core: ResourceCore::new(CodeInterpreterCustom::TYPE, TagFormat::Map) }),
+        "AWS::BedrockAgentCore::ConfigurationBundle" => ::std::boxed::Box::new(ConfigurationBundle { core: ResourceCore::new(ConfigurationBundle::TYPE, TagFormat::List) }),
+        "AWS::BedrockAgentCore::ConsentPortal" => ::std::boxed::Box::new(ConsentPortal { core: ResourceCore::new(ConsentPortal::TYPE, TagFormat::List) }),
+        "AWS::BedrockAgentCore::Dataset" => ::std::boxed::Box::new(Dataset { core: ResourceCore::new(Dataset::TYPE, TagFormat::List) }),
+        "AWS::BedrockAgentCore::Evaluator" => ::std::boxed::Box::new(Evaluator { core: ResourceCore::new(Evaluator::TYPE, TagFormat::List) }),
+        "AWS::BedrockAgentCore::Gateway" => ::std::boxed::Box::new(Gateway { core: ResourceCore::new(Gateway::TYPE, TagFormat::Map) }),
+        "AWS::BedrockAgentCore::GatewayRateLimit" => ::std::boxed::Box::new(GatewayRateLimit { core: ResourceCore::new(GatewayRateLimit::TYPE, TagFormat::None) }),
+        "AWS::BedrockAgentCore::GatewayRule" => ::std::boxed::Box::new(GatewayRule { core: ResourceCore::new(GatewayRule::TYPE, TagFormat::None) }),
+        "AWS::BedrockAgentCore::GatewayTarget" => ::std::boxed::Box::new(GatewayTarget { core: ResourceCore::new(GatewayTarget::TYPE, TagFormat::None) }),
+        "AWS::BedrockAgentCore::Harness" => ::std::boxed::Box::new(Harness { core: ResourceCore::new(Harness::TYPE, TagFormat::List) }),
+        "AWS::BedrockAgentCore::HarnessEndpoint" => ::std::boxed::Box::new(HarnessEndpoint { core: ResourceCore::new(HarnessEndpoint::TYPE, TagFormat::List) }),
+        "AWS::BedrockAgentCore::Memory" => ::std::boxed::Box::new(Memory { core: ResourceCore::new(Memory::TYPE, TagFormat::Map) }),
+        "AWS::BedrockAgentCore::OAuth2CredentialProvider" => ::std::boxed::Box::new(OAuth2CredentialProvider { core: ResourceCore::new(OAuth2CredentialProvider::TYPE, TagFormat::List) }),
+        "AWS::BedrockAgentCore::OnlineEvaluationConfig" => ::std::boxed::Box::new(OnlineEvaluationConfig { core: ResourceCore::new(OnlineEvaluationConfig::TYPE, TagFormat::List) }),
+        "AWS::BedrockAgentCore::PaymentConnector" => ::std::boxed::Box::new(PaymentConnector { core: ResourceCore::new(PaymentConnector::TYPE, TagFormat::None) }),
+        "AWS::BedrockAgentCore::PaymentCredentialProvider" => ::std::boxed::Box::new(PaymentCredentialProvider { core: ResourceCore::new(PaymentCredentialProvider::TYPE, TagFormat::List) }),
+        "AWS::BedrockAgentCore::PaymentManager" => ::std::boxed::Box::new(PaymentManager { core: ResourceCore::new(PaymentManager::TYPE, TagFormat::List) }),
+        "AWS::BedrockAgentCore::Policy" => ::std::boxed::Box::new(Policy { core: ResourceCore::new(Policy::TYPE, TagFormat::None) }),
+        "AWS::BedrockAgentCore::PolicyEngine" => ::std::boxed::Box::new(PolicyEngine { core: ResourceCore::new(PolicyEngine::TYPE, TagFormat::List) }),
+        "AWS::BedrockAgentCore::ResourcePolicy" => ::std::boxed::Box::new(ResourcePolicy { core: ResourceCore::new(ResourcePolicy::TYPE, TagFormat::None) }),
+        "AWS::BedrockAgentCore::Runtime" => ::std::boxed::Box::new(Runtime { core: ResourceCore::new(Runtime::TYPE, TagFormat::Map) }),
+        "AWS::BedrockAgentCore::RuntimeEndpoint" => ::std::boxed::Box::new(RuntimeEndpoint { core: ResourceCore::new(RuntimeEndpoint::TYPE, TagFormat::Map) }),
+        "AWS::BedrockAgentCore::WorkloadIdentity" => ::std::boxed::Box::new(WorkloadIdentity { core: ResourceCore::new(WorkloadIdentity::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -399,3 +399,13 @@ pub mod billing_view {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Billing::BillingView" => ::std::boxed::Box::new(BillingView { core: ResourceCore::new(BillingView::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

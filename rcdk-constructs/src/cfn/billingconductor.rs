@@ -1480,3 +1480,16 @@ pub mod pricing_rule {
         Tiering => "TIERING",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::BillingConductor::BillingGroup" => ::std::boxed::Box::new(BillingGroup { core: ResourceCore::new(BillingGroup::TYPE, TagFormat::List) }),
+        "AWS::BillingConductor::CustomLineItem" => ::std::boxed::Box::new(CustomLineItem { core: ResourceCore::new(CustomLineItem::TYPE, TagFormat::List) }),
+        "AWS::BillingConductor::PricingPlan" => ::std::boxed::Box::new(PricingPlan { core: ResourceCore::new(PricingPlan::TYPE, TagFormat::List) }),
+        "AWS::BillingConductor::PricingRule" => ::std::boxed::Box::new(PricingRule { core: ResourceCore::new(PricingRule::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

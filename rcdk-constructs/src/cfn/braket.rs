@@ -195,3 +195,13 @@ pub mod spending_limit {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Braket::SpendingLimit" => ::std::boxed::Box::new(SpendingLimit { core: ResourceCore::new(SpendingLimit::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

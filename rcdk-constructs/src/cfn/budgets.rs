@@ -1838,3 +1838,14 @@ pub mod budgets_action {
         Email => "EMAIL",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Budgets::Budget" => ::std::boxed::Box::new(Budget { core: ResourceCore::new(Budget::TYPE, TagFormat::None) }),
+        "AWS::Budgets::BudgetsAction" => ::std::boxed::Box::new(BudgetsAction { core: ResourceCore::new(BudgetsAction::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1975,3 +1975,19 @@ pub mod template {
         Inactive => "Inactive",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Cases::Case" => ::std::boxed::Box::new(Case { core: ResourceCore::new(Case::TYPE, TagFormat::List) }),
+        "AWS::Cases::CaseRule" => ::std::boxed::Box::new(CaseRule { core: ResourceCore::new(CaseRule::TYPE, TagFormat::List) }),
+        "AWS::Cases::Domain" => ::std::boxed::Box::new(Domain { core: ResourceCore::new(Domain::TYPE, TagFormat::List) }),
+        "AWS::Cases::Field" => ::std::boxed::Box::new(Field { core: ResourceCore::new(Field::TYPE, TagFormat::List) }),
+        "AWS::Cases::Layout" => ::std::boxed::Box::new(Layout { core: ResourceCore::new(Layout::TYPE, TagFormat::List) }),
+        "AWS::Cases::RelatedItem" => ::std::boxed::Box::new(RelatedItem { core: ResourceCore::new(RelatedItem::TYPE, TagFormat::List) }),
+        "AWS::Cases::Template" => ::std::boxed::Box::new(Template { core: ResourceCore::new(Template::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

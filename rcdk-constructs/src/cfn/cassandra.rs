@@ -1409,3 +1409,15 @@ pub mod type_ {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Cassandra::Keyspace" => ::std::boxed::Box::new(Keyspace { core: ResourceCore::new(Keyspace::TYPE, TagFormat::List) }),
+        "AWS::Cassandra::Table" => ::std::boxed::Box::new(Table { core: ResourceCore::new(Table::TYPE, TagFormat::List) }),
+        "AWS::Cassandra::Type" => ::std::boxed::Box::new(Type { core: ResourceCore::new(Type::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

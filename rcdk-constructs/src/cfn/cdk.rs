@@ -87,3 +87,13 @@ impl Metadata {
         self.core.get_att("Id")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CDK::Metadata" => ::std::boxed::Box::new(Metadata { core: ResourceCore::new(Metadata::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -616,3 +616,15 @@ pub mod cost_category {
         CostCategoryExpressionV1 => "CostCategoryExpression.v1",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CE::AnomalyMonitor" => ::std::boxed::Box::new(AnomalyMonitor { core: ResourceCore::new(AnomalyMonitor::TYPE, TagFormat::None) }),
+        "AWS::CE::AnomalySubscription" => ::std::boxed::Box::new(AnomalySubscription { core: ResourceCore::new(AnomalySubscription::TYPE, TagFormat::None) }),
+        "AWS::CE::CostCategory" => ::std::boxed::Box::new(CostCategory { core: ResourceCore::new(CostCategory::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1078,3 +1078,17 @@ pub mod certificate {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CertificateManager::Account" => ::std::boxed::Box::new(Account { core: ResourceCore::new(Account::TYPE, TagFormat::None) }),
+        "AWS::CertificateManager::AcmeDomainValidation" => ::std::boxed::Box::new(AcmeDomainValidation { core: ResourceCore::new(AcmeDomainValidation::TYPE, TagFormat::List) }),
+        "AWS::CertificateManager::AcmeEndpoint" => ::std::boxed::Box::new(AcmeEndpoint { core: ResourceCore::new(AcmeEndpoint::TYPE, TagFormat::List) }),
+        "AWS::CertificateManager::AcmeExternalAccountBinding" => ::std::boxed::Box::new(AcmeExternalAccountBinding { core: ResourceCore::new(AcmeExternalAccountBinding::TYPE, TagFormat::List) }),
+        "AWS::CertificateManager::Certificate" => ::std::boxed::Box::new(Certificate { core: ResourceCore::new(Certificate::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

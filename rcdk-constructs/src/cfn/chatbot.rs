@@ -785,3 +785,15 @@ impl SlackChannelConfiguration {
         self.core.get_att("Arn")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Chatbot::CustomAction" => ::std::boxed::Box::new(CustomAction { core: ResourceCore::new(CustomAction::TYPE, TagFormat::List) }),
+        "AWS::Chatbot::MicrosoftTeamsChannelConfiguration" => ::std::boxed::Box::new(MicrosoftTeamsChannelConfiguration { core: ResourceCore::new(MicrosoftTeamsChannelConfiguration::TYPE, TagFormat::List) }),
+        "AWS::Chatbot::SlackChannelConfiguration" => ::std::boxed::Box::new(SlackChannelConfiguration { core: ResourceCore::new(SlackChannelConfiguration::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -3507,3 +3507,21 @@ pub mod voice_connector {
         DualStack => "DUAL_STACK",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Chime::AppInstance" => ::std::boxed::Box::new(AppInstance { core: ResourceCore::new(AppInstance::TYPE, TagFormat::List) }),
+        "AWS::Chime::AppInstanceBot" => ::std::boxed::Box::new(AppInstanceBot { core: ResourceCore::new(AppInstanceBot::TYPE, TagFormat::List) }),
+        "AWS::Chime::AppInstanceUser" => ::std::boxed::Box::new(AppInstanceUser { core: ResourceCore::new(AppInstanceUser::TYPE, TagFormat::List) }),
+        "AWS::Chime::Channel" => ::std::boxed::Box::new(Channel { core: ResourceCore::new(Channel::TYPE, TagFormat::List) }),
+        "AWS::Chime::ChannelFlow" => ::std::boxed::Box::new(ChannelFlow { core: ResourceCore::new(ChannelFlow::TYPE, TagFormat::List) }),
+        "AWS::Chime::MediaInsightsPipelineConfiguration" => ::std::boxed::Box::new(MediaInsightsPipelineConfiguration { core: ResourceCore::new(MediaInsightsPipelineConfiguration::TYPE, TagFormat::List) }),
+        "AWS::Chime::MediaPipelineKinesisVideoStreamPool" => ::std::boxed::Box::new(MediaPipelineKinesisVideoStreamPool { core: ResourceCore::new(MediaPipelineKinesisVideoStreamPool::TYPE, TagFormat::List) }),
+        "AWS::Chime::SipMediaApplication" => ::std::boxed::Box::new(SipMediaApplication { core: ResourceCore::new(SipMediaApplication::TYPE, TagFormat::List) }),
+        "AWS::Chime::VoiceConnector" => ::std::boxed::Box::new(VoiceConnector { core: ResourceCore::new(VoiceConnector::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -6772,3 +6772,21 @@ pub mod privacy_budget_template {
         AccessBudget => "ACCESS_BUDGET",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CleanRooms::AnalysisTemplate" => ::std::boxed::Box::new(AnalysisTemplate { core: ResourceCore::new(AnalysisTemplate::TYPE, TagFormat::List) }),
+        "AWS::CleanRooms::Collaboration" => ::std::boxed::Box::new(Collaboration { core: ResourceCore::new(Collaboration::TYPE, TagFormat::List) }),
+        "AWS::CleanRooms::ConfiguredTable" => ::std::boxed::Box::new(ConfiguredTable { core: ResourceCore::new(ConfiguredTable::TYPE, TagFormat::List) }),
+        "AWS::CleanRooms::ConfiguredTableAssociation" => ::std::boxed::Box::new(ConfiguredTableAssociation { core: ResourceCore::new(ConfiguredTableAssociation::TYPE, TagFormat::List) }),
+        "AWS::CleanRooms::IdMappingTable" => ::std::boxed::Box::new(IdMappingTable { core: ResourceCore::new(IdMappingTable::TYPE, TagFormat::List) }),
+        "AWS::CleanRooms::IdNamespaceAssociation" => ::std::boxed::Box::new(IdNamespaceAssociation { core: ResourceCore::new(IdNamespaceAssociation::TYPE, TagFormat::List) }),
+        "AWS::CleanRooms::IntermediateTable" => ::std::boxed::Box::new(IntermediateTable { core: ResourceCore::new(IntermediateTable::TYPE, TagFormat::List) }),
+        "AWS::CleanRooms::Membership" => ::std::boxed::Box::new(Membership { core: ResourceCore::new(Membership::TYPE, TagFormat::List) }),
+        "AWS::CleanRooms::PrivacyBudgetTemplate" => ::std::boxed::Box::new(PrivacyBudgetTemplate { core: ResourceCore::new(PrivacyBudgetTemplate::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1568,3 +1568,15 @@ pub mod training_dataset {
         Interactions => "INTERACTIONS",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CleanRoomsML::ConfiguredModelAlgorithm" => ::std::boxed::Box::new(ConfiguredModelAlgorithm { core: ResourceCore::new(ConfiguredModelAlgorithm::TYPE, TagFormat::List) }),
+        "AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation" => ::std::boxed::Box::new(ConfiguredModelAlgorithmAssociation { core: ResourceCore::new(ConfiguredModelAlgorithmAssociation::TYPE, TagFormat::List) }),
+        "AWS::CleanRoomsML::TrainingDataset" => ::std::boxed::Box::new(TrainingDataset { core: ResourceCore::new(TrainingDataset::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -315,3 +315,13 @@ pub mod environment_ec2 {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Cloud9::EnvironmentEC2" => ::std::boxed::Box::new(EnvironmentEc2 { core: ResourceCore::new(EnvironmentEc2::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

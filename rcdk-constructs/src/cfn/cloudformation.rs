@@ -4728,3 +4728,32 @@ impl WaitConditionHandle {
         self.core.get_att("Id")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CloudFormation::ChangeSet" => ::std::boxed::Box::new(ChangeSet { core: ResourceCore::new(ChangeSet::TYPE, TagFormat::List) }),
+        "AWS::CloudFormation::CustomResource" => ::std::boxed::Box::new(CustomResource { core: ResourceCore::new(CustomResource::TYPE, TagFormat::None) }),
+        "AWS::CloudFormation::GeneratedTemplate" => ::std::boxed::Box::new(GeneratedTemplate { core: ResourceCore::new(GeneratedTemplate::TYPE, TagFormat::None) }),
+        "AWS::CloudFormation::GuardHook" => ::std::boxed::Box::new(GuardHook { core: ResourceCore::new(GuardHook::TYPE, TagFormat::None) }),
+        "AWS::CloudFormation::HookDefaultVersion" => ::std::boxed::Box::new(HookDefaultVersion { core: ResourceCore::new(HookDefaultVersion::TYPE, TagFormat::None) }),
+        "AWS::CloudFormation::HookTypeConfig" => ::std::boxed::Box::new(HookTypeConfig { core: ResourceCore::new(HookTypeConfig::TYPE, TagFormat::None) }),
+        "AWS::CloudFormation::HookVersion" => ::std::boxed::Box::new(HookVersion { core: ResourceCore::new(HookVersion::TYPE, TagFormat::None) }),
+        "AWS::CloudFormation::LambdaHook" => ::std::boxed::Box::new(LambdaHook { core: ResourceCore::new(LambdaHook::TYPE, TagFormat::None) }),
+        "AWS::CloudFormation::Macro" => ::std::boxed::Box::new(Macro { core: ResourceCore::new(Macro::TYPE, TagFormat::None) }),
+        "AWS::CloudFormation::ModuleDefaultVersion" => ::std::boxed::Box::new(ModuleDefaultVersion { core: ResourceCore::new(ModuleDefaultVersion::TYPE, TagFormat::None) }),
+        "AWS::CloudFormation::ModuleVersion" => ::std::boxed::Box::new(ModuleVersion { core: ResourceCore::new(ModuleVersion::TYPE, TagFormat::None) }),
+        "AWS::CloudFormation::PublicTypeVersion" => ::std::boxed::Box::new(PublicTypeVersion { core: ResourceCore::new(PublicTypeVersion::TYPE, TagFormat::None) }),
+        "AWS::CloudFormation::Publisher" => ::std::boxed::Box::new(Publisher { core: ResourceCore::new(Publisher::TYPE, TagFormat::None) }),
+        "AWS::CloudFormation::ResourceDefaultVersion" => ::std::boxed::Box::new(ResourceDefaultVersion { core: ResourceCore::new(ResourceDefaultVersion::TYPE, TagFormat::None) }),
+        "AWS::CloudFormation::ResourceVersion" => ::std::boxed::Box::new(ResourceVersion { core: ResourceCore::new(ResourceVersion::TYPE, TagFormat::None) }),
+        "AWS::CloudFormation::Stack" => ::std::boxed::Box::new(Stack { core: ResourceCore::new(Stack::TYPE, TagFormat::List) }),
+        "AWS::CloudFormation::StackSet" => ::std::boxed::Box::new(StackSet { core: ResourceCore::new(StackSet::TYPE, TagFormat::List) }),
+        "AWS::CloudFormation::TypeActivation" => ::std::boxed::Box::new(TypeActivation { core: ResourceCore::new(TypeActivation::TYPE, TagFormat::None) }),
+        "AWS::CloudFormation::WaitCondition" => ::std::boxed::Box::new(WaitCondition { core: ResourceCore::new(WaitCondition::TYPE, TagFormat::None) }),
+        "AWS::CloudFormation::WaitConditionHandle" => ::std::boxed::Box::new(WaitConditionHandle { core: ResourceCore::new(WaitConditionHandle::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

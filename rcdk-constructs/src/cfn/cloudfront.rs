@@ -11760,3 +11760,34 @@ pub mod vpc_origin {
         MatchViewer => "match-viewer",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CloudFront::AnycastIpList" => ::std::boxed::Box::new(AnycastIpList { core: ResourceCore::new(AnycastIpList::TYPE, TagFormat::None) }),
+        "AWS::CloudFront::CachePolicy" => ::std::boxed::Box::new(CachePolicy { core: ResourceCore::new(CachePolicy::TYPE, TagFormat::None) }),
+        "AWS::CloudFront::CloudFrontOriginAccessIdentity" => ::std::boxed::Box::new(CloudFrontOriginAccessIdentity { core: ResourceCore::new(CloudFrontOriginAccessIdentity::TYPE, TagFormat::None) }),
+        "AWS::CloudFront::ConnectionFunction" => ::std::boxed::Box::new(ConnectionFunction { core: ResourceCore::new(ConnectionFunction::TYPE, TagFormat::List) }),
+        "AWS::CloudFront::ConnectionGroup" => ::std::boxed::Box::new(ConnectionGroup { core: ResourceCore::new(ConnectionGroup::TYPE, TagFormat::List) }),
+        "AWS::CloudFront::ContinuousDeploymentPolicy" => ::std::boxed::Box::new(ContinuousDeploymentPolicy { core: ResourceCore::new(ContinuousDeploymentPolicy::TYPE, TagFormat::None) }),
+        "AWS::CloudFront::Distribution" => ::std::boxed::Box::new(Distribution { core: ResourceCore::new(Distribution::TYPE, TagFormat::List) }),
+        "AWS::CloudFront::DistributionTenant" => ::std::boxed::Box::new(DistributionTenant { core: ResourceCore::new(DistributionTenant::TYPE, TagFormat::List) }),
+        "AWS::CloudFront::FieldLevelEncryptionConfig" => ::std::boxed::Box::new(FieldLevelEncryptionConfig { core: ResourceCore::new(FieldLevelEncryptionConfig::TYPE, TagFormat::None) }),
+        "AWS::CloudFront::FieldLevelEncryptionProfile" => ::std::boxed::Box::new(FieldLevelEncryptionProfile { core: ResourceCore::new(FieldLevelEncryptionProfile::TYPE, TagFormat::None) }),
+        "AWS::CloudFront::Function" => ::std::boxed::Box::new(Function { core: ResourceCore::new(Function::TYPE, TagFormat::List) }),
+        "AWS::CloudFront::KeyGroup" => ::std::boxed::Box::new(KeyGroup { core: ResourceCore::new(KeyGroup::TYPE, TagFormat::None) }),
+        "AWS::CloudFront::KeyValueStore" => ::std::boxed::Box::new(KeyValueStore { core: ResourceCore::new(KeyValueStore::TYPE, TagFormat::List) }),
+        "AWS::CloudFront::MonitoringSubscription" => ::std::boxed::Box::new(MonitoringSubscription { core: ResourceCore::new(MonitoringSubscription::TYPE, TagFormat::None) }),
+        "AWS::CloudFront::OriginAccessControl" => ::std::boxed::Box::new(OriginAccessControl { core: ResourceCore::new(OriginAccessControl::TYPE, TagFormat::None) }),
+        "AWS::CloudFront::OriginRequestPolicy" => ::std::boxed::Box::new(OriginRequestPolicy { core: ResourceCore::new(OriginRequestPolicy::TYPE, TagFormat::None) }),
+        "AWS::CloudFront::PublicKey" => ::std::boxed::Box::new(PublicKey { core: ResourceCore::new(PublicKey::TYPE, TagFormat::None) }),
+        "AWS::CloudFront::RealtimeLogConfig" => ::std::boxed::Box::new(RealtimeLogConfig { core: ResourceCore::new(RealtimeLogConfig::TYPE, TagFormat::None) }),
+        "AWS::CloudFront::ResponseHeadersPolicy" => ::std::boxed::Box::new(ResponseHeadersPolicy { core: ResourceCore::new(ResponseHeadersPolicy::TYPE, TagFormat::None) }),
+        "AWS::CloudFront::StreamingDistribution" => ::std::boxed::Box::new(StreamingDistribution { core: ResourceCore::new(StreamingDistribution::TYPE, TagFormat::List) }),
+        "AWS::CloudFront::TrustStore" => ::std::boxed::Box::new(TrustStore { core: ResourceCore::new(TrustStore::TYPE, TagFormat::List) }),
+        "AWS::CloudFront::VpcOrigin" => ::std::boxed::Box::new(VpcOrigin { core: ResourceCore::new(VpcOrigin::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

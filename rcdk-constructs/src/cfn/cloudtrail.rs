@@ -2255,3 +2255,17 @@ pub mod trail {
         ApiErrorRateInsight => "ApiErrorRateInsight",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CloudTrail::Channel" => ::std::boxed::Box::new(Channel { core: ResourceCore::new(Channel::TYPE, TagFormat::List) }),
+        "AWS::CloudTrail::Dashboard" => ::std::boxed::Box::new(Dashboard { core: ResourceCore::new(Dashboard::TYPE, TagFormat::List) }),
+        "AWS::CloudTrail::EventDataStore" => ::std::boxed::Box::new(EventDataStore { core: ResourceCore::new(EventDataStore::TYPE, TagFormat::List) }),
+        "AWS::CloudTrail::ResourcePolicy" => ::std::boxed::Box::new(ResourcePolicy { core: ResourceCore::new(ResourcePolicy::TYPE, TagFormat::None) }),
+        "AWS::CloudTrail::Trail" => ::std::boxed::Box::new(Trail { core: ResourceCore::new(Trail::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

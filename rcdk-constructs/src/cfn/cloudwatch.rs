@@ -5069,3 +5069,24 @@ impl View {
         self.core.get_att("UpdatedAt")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CloudWatch::Alarm" => ::std::boxed::Box::new(Alarm { core: ResourceCore::new(Alarm::TYPE, TagFormat::List) }),
+        "AWS::CloudWatch::AlarmMuteRule" => ::std::boxed::Box::new(AlarmMuteRule { core: ResourceCore::new(AlarmMuteRule::TYPE, TagFormat::List) }),
+        "AWS::CloudWatch::AnomalyDetector" => ::std::boxed::Box::new(AnomalyDetector { core: ResourceCore::new(AnomalyDetector::TYPE, TagFormat::None) }),
+        "AWS::CloudWatch::CompositeAlarm" => ::std::boxed::Box::new(CompositeAlarm { core: ResourceCore::new(CompositeAlarm::TYPE, TagFormat::List) }),
+        "AWS::CloudWatch::Dashboard" => ::std::boxed::Box::new(Dashboard { core: ResourceCore::new(Dashboard::TYPE, TagFormat::List) }),
+        "AWS::CloudWatch::InsightRule" => ::std::boxed::Box::new(InsightRule { core: ResourceCore::new(InsightRule::TYPE, TagFormat::List) }),
+        "AWS::CloudWatch::Integration" => ::std::boxed::Box::new(Integration { core: ResourceCore::new(Integration::TYPE, TagFormat::List) }),
+        "AWS::CloudWatch::LogAlarm" => ::std::boxed::Box::new(LogAlarm { core: ResourceCore::new(LogAlarm::TYPE, TagFormat::List) }),
+        "AWS::CloudWatch::MetricStream" => ::std::boxed::Box::new(MetricStream { core: ResourceCore::new(MetricStream::TYPE, TagFormat::List) }),
+        "AWS::CloudWatch::OTelEnrichment" => ::std::boxed::Box::new(OTelEnrichment { core: ResourceCore::new(OTelEnrichment::TYPE, TagFormat::None) }),
+        "AWS::CloudWatch::ResourceMetricsConfiguration" => ::std::boxed::Box::new(ResourceMetricsConfiguration { core: ResourceCore::new(ResourceMetricsConfiguration::TYPE, TagFormat::None) }),
+        "AWS::CloudWatch::View" => ::std::boxed::Box::new(View { core: ResourceCore::new(View::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -658,3 +658,15 @@ impl Repository {
         self.core.get_att_list("Upstreams")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CodeArtifact::Domain" => ::std::boxed::Box::new(Domain { core: ResourceCore::new(Domain::TYPE, TagFormat::List) }),
+        "AWS::CodeArtifact::PackageGroup" => ::std::boxed::Box::new(PackageGroup { core: ResourceCore::new(PackageGroup::TYPE, TagFormat::List) }),
+        "AWS::CodeArtifact::Repository" => ::std::boxed::Box::new(Repository { core: ResourceCore::new(Repository::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

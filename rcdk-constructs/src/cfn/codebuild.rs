@@ -3510,3 +3510,16 @@ impl SourceCredential {
         self.core.get_att("Arn")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CodeBuild::Fleet" => ::std::boxed::Box::new(Fleet { core: ResourceCore::new(Fleet::TYPE, TagFormat::List) }),
+        "AWS::CodeBuild::Project" => ::std::boxed::Box::new(Project { core: ResourceCore::new(Project::TYPE, TagFormat::List) }),
+        "AWS::CodeBuild::ReportGroup" => ::std::boxed::Box::new(ReportGroup { core: ResourceCore::new(ReportGroup::TYPE, TagFormat::List) }),
+        "AWS::CodeBuild::SourceCredential" => ::std::boxed::Box::new(SourceCredential { core: ResourceCore::new(SourceCredential::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -436,3 +436,13 @@ pub mod repository {
         UpdateReference => "updateReference",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CodeCommit::Repository" => ::std::boxed::Box::new(Repository { core: ResourceCore::new(Repository::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -408,3 +408,14 @@ pub mod host {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CodeConnections::Connection" => ::std::boxed::Box::new(Connection { core: ResourceCore::new(Connection::TYPE, TagFormat::List) }),
+        "AWS::CodeConnections::Host" => ::std::boxed::Box::new(Host { core: ResourceCore::new(Host::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -2682,3 +2682,15 @@ pub mod deployment_group {
         InstanceSuccess => "InstanceSuccess",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CodeDeploy::Application" => ::std::boxed::Box::new(Application { core: ResourceCore::new(Application::TYPE, TagFormat::List) }),
+        "AWS::CodeDeploy::DeploymentConfig" => ::std::boxed::Box::new(DeploymentConfig { core: ResourceCore::new(DeploymentConfig::TYPE, TagFormat::None) }),
+        "AWS::CodeDeploy::DeploymentGroup" => ::std::boxed::Box::new(DeploymentGroup { core: ResourceCore::new(DeploymentGroup::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -244,3 +244,13 @@ pub mod profiling_group {
         AwsLambda => "AWSLambda",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CodeGuruProfiler::ProfilingGroup" => ::std::boxed::Box::new(ProfilingGroup { core: ResourceCore::new(ProfilingGroup::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -180,3 +180,13 @@ pub mod repository_association {
         S3Bucket => "S3Bucket",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CodeGuruReviewer::RepositoryAssociation" => ::std::boxed::Box::new(RepositoryAssociation { core: ResourceCore::new(RepositoryAssociation::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -3071,3 +3071,15 @@ pub mod webhook {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CodePipeline::CustomActionType" => ::std::boxed::Box::new(CustomActionType { core: ResourceCore::new(CustomActionType::TYPE, TagFormat::List) }),
+        "AWS::CodePipeline::Pipeline" => ::std::boxed::Box::new(Pipeline { core: ResourceCore::new(Pipeline::TYPE, TagFormat::List) }),
+        "AWS::CodePipeline::Webhook" => ::std::boxed::Box::new(Webhook { core: ResourceCore::new(Webhook::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

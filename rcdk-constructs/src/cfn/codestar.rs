@@ -286,3 +286,13 @@ pub mod git_hub_repository {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CodeStar::GitHubRepository" => ::std::boxed::Box::new(GitHubRepository { core: ResourceCore::new(GitHubRepository::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -514,3 +514,15 @@ pub mod sync_configuration {
         FileChange => "FILE_CHANGE",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CodeStarConnections::Connection" => ::std::boxed::Box::new(Connection { core: ResourceCore::new(Connection::TYPE, TagFormat::List) }),
+        "AWS::CodeStarConnections::RepositoryLink" => ::std::boxed::Box::new(RepositoryLink { core: ResourceCore::new(RepositoryLink::TYPE, TagFormat::List) }),
+        "AWS::CodeStarConnections::SyncConfiguration" => ::std::boxed::Box::new(SyncConfiguration { core: ResourceCore::new(SyncConfiguration::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -296,3 +296,13 @@ pub mod notification_rule {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CodeStarNotifications::NotificationRule" => ::std::boxed::Box::new(NotificationRule { core: ResourceCore::new(NotificationRule::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -7977,3 +7977,30 @@ impl UserPoolUserToGroupAttachment {
         self.core.ref_()
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Cognito::IdentityPool" => ::std::boxed::Box::new(IdentityPool { core: ResourceCore::new(IdentityPool::TYPE, TagFormat::None) }),
+        "AWS::Cognito::IdentityPoolPrincipalTag" => ::std::boxed::Box::new(IdentityPoolPrincipalTag { core: ResourceCore::new(IdentityPoolPrincipalTag::TYPE, TagFormat::None) }),
+        "AWS::Cognito::IdentityPoolRoleAttachment" => ::std::boxed::Box::new(IdentityPoolRoleAttachment { core: ResourceCore::new(IdentityPoolRoleAttachment::TYPE, TagFormat::None) }),
+        "AWS::Cognito::LogDeliveryConfiguration" => ::std::boxed::Box::new(LogDeliveryConfiguration { core: ResourceCore::new(LogDeliveryConfiguration::TYPE, TagFormat::None) }),
+        "AWS::Cognito::ManagedLoginBranding" => ::std::boxed::Box::new(ManagedLoginBranding { core: ResourceCore::new(ManagedLoginBranding::TYPE, TagFormat::None) }),
+        "AWS::Cognito::Terms" => ::std::boxed::Box::new(Terms { core: ResourceCore::new(Terms::TYPE, TagFormat::None) }),
+        "AWS::Cognito::UserPool" => ::std::boxed::Box::new(UserPool { core: ResourceCore::new(UserPool::TYPE, TagFormat::None) }),
+        "AWS::Cognito::UserPoolClient" => ::std::boxed::Box::new(UserPoolClient { core: ResourceCore::new(UserPoolClient::TYPE, TagFormat::None) }),
+        "AWS::Cognito::UserPoolDomain" => ::std::boxed::Box::new(UserPoolDomain { core: ResourceCore::new(UserPoolDomain::TYPE, TagFormat::None) }),
+        "AWS::Cognito::UserPoolGroup" => ::std::boxed::Box::new(UserPoolGroup { core: ResourceCore::new(UserPoolGroup::TYPE, TagFormat::None) }),
+        "AWS::Cognito::UserPoolIdentityProvider" => ::std::boxed::Box::new(UserPoolIdentityProvider { core: ResourceCore::new(UserPoolIdentityProvider::TYPE, TagFormat::None) }),
+        "AWS::Cognito::UserPoolRegionalConfigurationAttachment" => ::std::boxed::Box::new(UserPoolRegionalConfigurationAttachment { core: ResourceCore::new(UserPoolRegionalConfigurationAttachment::TYPE, TagFormat::None) }),
+        "AWS::Cognito::UserPoolReplica" => ::std::boxed::Box::new(UserPoolReplica { core: ResourceCore::new(UserPoolReplica::TYPE, TagFormat::None) }),
+        "AWS::Cognito::UserPoolResourceServer" => ::std::boxed::Box::new(UserPoolResourceServer { core: ResourceCore::new(UserPoolResourceServer::TYPE, TagFormat::None) }),
+        "AWS::Cognito::UserPoolRiskConfigurationAttachment" => ::std::boxed::Box::new(UserPoolRiskConfigurationAttachment { core: ResourceCore::new(UserPoolRiskConfigurationAttachment::TYPE, TagFormat::None) }),
+        "AWS::Cognito::UserPoolUICustomizationAttachment" => ::std::boxed::Box::new(UserPoolUiCustomizationAttachment { core: ResourceCore::new(UserPoolUiCustomizationAttachment::TYPE, TagFormat::None) }),
+        "AWS::Cognito::UserPoolUser" => ::std::boxed::Box::new(UserPoolUser { core: ResourceCore::new(UserPoolUser::TYPE, TagFormat::None) }),
+        "AWS::Cognito::UserPoolUserToGroupAttachment" => ::std::boxed::Box::new(UserPoolUserToGroupAttachment { core: ResourceCore::new(UserPoolUserToGroupAttachment::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -2425,3 +2425,17 @@ pub mod flywheel {
         Pt => "pt",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Comprehend::DocumentClassifier" => ::std::boxed::Box::new(DocumentClassifier { core: ResourceCore::new(DocumentClassifier::TYPE, TagFormat::List) }),
+        "AWS::Comprehend::DocumentClassifierEndpoint" => ::std::boxed::Box::new(DocumentClassifierEndpoint { core: ResourceCore::new(DocumentClassifierEndpoint::TYPE, TagFormat::List) }),
+        "AWS::Comprehend::EntityRecognizer" => ::std::boxed::Box::new(EntityRecognizer { core: ResourceCore::new(EntityRecognizer::TYPE, TagFormat::List) }),
+        "AWS::Comprehend::EntityRecognizerEndpoint" => ::std::boxed::Box::new(EntityRecognizerEndpoint { core: ResourceCore::new(EntityRecognizerEndpoint::TYPE, TagFormat::List) }),
+        "AWS::Comprehend::Flywheel" => ::std::boxed::Box::new(Flywheel { core: ResourceCore::new(Flywheel::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -996,3 +996,13 @@ pub mod automation_rule {
         Inactive => "Inactive",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ComputeOptimizer::AutomationRule" => ::std::boxed::Box::new(AutomationRule { core: ResourceCore::new(AutomationRule::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -3438,3 +3438,23 @@ impl StoredQuery {
         self.core.get_att("QueryArn")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Config::AggregationAuthorization" => ::std::boxed::Box::new(AggregationAuthorization { core: ResourceCore::new(AggregationAuthorization::TYPE, TagFormat::List) }),
+        "AWS::Config::ConfigRule" => ::std::boxed::Box::new(ConfigRule { core: ResourceCore::new(ConfigRule::TYPE, TagFormat::None) }),
+        "AWS::Config::ConfigurationAggregator" => ::std::boxed::Box::new(ConfigurationAggregator { core: ResourceCore::new(ConfigurationAggregator::TYPE, TagFormat::List) }),
+        "AWS::Config::ConfigurationRecorder" => ::std::boxed::Box::new(ConfigurationRecorder { core: ResourceCore::new(ConfigurationRecorder::TYPE, TagFormat::None) }),
+        "AWS::Config::ConformancePack" => ::std::boxed::Box::new(ConformancePack { core: ResourceCore::new(ConformancePack::TYPE, TagFormat::List) }),
+        "AWS::Config::Connector" => ::std::boxed::Box::new(Connector { core: ResourceCore::new(Connector::TYPE, TagFormat::List) }),
+        "AWS::Config::DeliveryChannel" => ::std::boxed::Box::new(DeliveryChannel { core: ResourceCore::new(DeliveryChannel::TYPE, TagFormat::None) }),
+        "AWS::Config::OrganizationConfigRule" => ::std::boxed::Box::new(OrganizationConfigRule { core: ResourceCore::new(OrganizationConfigRule::TYPE, TagFormat::None) }),
+        "AWS::Config::OrganizationConformancePack" => ::std::boxed::Box::new(OrganizationConformancePack { core: ResourceCore::new(OrganizationConformancePack::TYPE, TagFormat::List) }),
+        "AWS::Config::RemediationConfiguration" => ::std::boxed::Box::new(RemediationConfiguration { core: ResourceCore::new(RemediationConfiguration::TYPE, TagFormat::None) }),
+        "AWS::Config::StoredQuery" => ::std::boxed::Box::new(StoredQuery { core: ResourceCore::new(StoredQuery::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -16680,3 +16680,51 @@ pub mod workspace {
         None => "NONE",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Connect::AgentStatus" => ::std::boxed::Box::new(AgentStatus { core: ResourceCore::new(AgentStatus::TYPE, TagFormat::List) }),
+        "AWS::Connect::ApprovedOrigin" => ::std::boxed::Box::new(ApprovedOrigin { core: ResourceCore::new(ApprovedOrigin::TYPE, TagFormat::None) }),
+        "AWS::Connect::ContactFlow" => ::std::boxed::Box::new(ContactFlow { core: ResourceCore::new(ContactFlow::TYPE, TagFormat::List) }),
+        "AWS::Connect::ContactFlowModule" => ::std::boxed::Box::new(ContactFlowModule { core: ResourceCore::new(ContactFlowModule::TYPE, TagFormat::List) }),
+        "AWS::Connect::ContactFlowModuleAlias" => ::std::boxed::Box::new(ContactFlowModuleAlias { core: ResourceCore::new(ContactFlowModuleAlias::TYPE, TagFormat::None) }),
+        "AWS::Connect::ContactFlowModuleVersion" => ::std::boxed::Box::new(ContactFlowModuleVersion { core: ResourceCore::new(ContactFlowModuleVersion::TYPE, TagFormat::None) }),
+        "AWS::Connect::ContactFlowVersion" => ::std::boxed::Box::new(ContactFlowVersion { core: ResourceCore::new(ContactFlowVersion::TYPE, TagFormat::None) }),
+        "AWS::Connect::DataLakeAssociation" => ::std::boxed::Box::new(DataLakeAssociation { core: ResourceCore::new(DataLakeAssociation::TYPE, TagFormat::None) }),
+        "AWS::Connect::DataTable" => ::std::boxed::Box::new(DataTable { core: ResourceCore::new(DataTable::TYPE, TagFormat::List) }),
+        "AWS::Connect::DataTableAttribute" => ::std::boxed::Box::new(DataTableAttribute { core: ResourceCore::new(DataTableAttribute::TYPE, TagFormat::None) }),
+        "AWS::Connect::DataTableRecord" => ::std::boxed::Box::new(DataTableRecord { core: ResourceCore::new(DataTableRecord::TYPE, TagFormat::None) }),
+        "AWS::Connect::EmailAddress" => ::std::boxed::Box::new(EmailAddress { core: ResourceCore::new(EmailAddress::TYPE, TagFormat::List) }),
+        "AWS::Connect::EvaluationForm" => ::std::boxed::Box::new(EvaluationForm { core: ResourceCore::new(EvaluationForm::TYPE, TagFormat::List) }),
+        "AWS::Connect::HoursOfOperation" => ::std::boxed::Box::new(HoursOfOperation { core: ResourceCore::new(HoursOfOperation::TYPE, TagFormat::List) }),
+        "AWS::Connect::Instance" => ::std::boxed::Box::new(Instance { core: ResourceCore::new(Instance::TYPE, TagFormat::List) }),
+        "AWS::Connect::InstanceStorageConfig" => ::std::boxed::Box::new(InstanceStorageConfig { core: ResourceCore::new(InstanceStorageConfig::TYPE, TagFormat::None) }),
+        "AWS::Connect::IntegrationAssociation" => ::std::boxed::Box::new(IntegrationAssociation { core: ResourceCore::new(IntegrationAssociation::TYPE, TagFormat::List) }),
+        "AWS::Connect::Metric" => ::std::boxed::Box::new(Metric { core: ResourceCore::new(Metric::TYPE, TagFormat::List) }),
+        "AWS::Connect::Notification" => ::std::boxed::Box::new(Notification { core: ResourceCore::new(Notification::TYPE, TagFormat::List) }),
+        "AWS::Connect::PhoneNumber" => ::std::boxed::Box::new(PhoneNumber { core: ResourceCore::new(PhoneNumber::TYPE, TagFormat::List) }),
+        "AWS::Connect::PredefinedAttribute" => ::std::boxed::Box::new(PredefinedAttribute { core: ResourceCore::new(PredefinedAttribute::TYPE, TagFormat::None) }),
+        "AWS::Connect::Prompt" => ::std::boxed::Box::new(Prompt { core: ResourceCore::new(Prompt::TYPE, TagFormat::List) }),
+        "AWS::Connect::Queue" => ::std::boxed::Box::new(Queue { core: ResourceCore::new(Queue::TYPE, TagFormat::List) }),
+        "AWS::Connect::QuickConnect" => ::std::boxed::Box::new(QuickConnect { core: ResourceCore::new(QuickConnect::TYPE, TagFormat::List) }),
+        "AWS::Connect::RoutingProfile" => ::std::boxed::Box::new(RoutingProfile { core: ResourceCore::new(RoutingProfile::TYPE, TagFormat::List) }),
+        "AWS::Connect::Rule" => ::std::boxed::Box::new(Rule { core: ResourceCore::new(Rule::TYPE, TagFormat::List) }),
+        "AWS::Connect::SecurityKey" => ::std::boxed::Box::new(SecurityKey { core: ResourceCore::new(SecurityKey::TYPE, TagFormat::None) }),
+        "AWS::Connect::SecurityProfile" => ::std::boxed::Box::new(SecurityProfile { core: ResourceCore::new(SecurityProfile::TYPE, TagFormat::List) }),
+        "AWS::Connect::TaskTemplate" => ::std::boxed::Box::new(TaskTemplate { core: ResourceCore::new(TaskTemplate::TYPE, TagFormat::List) }),
+        "AWS::Connect::TestCase" => ::std::boxed::Box::new(TestCase { core: ResourceCore::new(TestCase::TYPE, TagFormat::List) }),
+        "AWS::Connect::TrafficDistributionGroup" => ::std::boxed::Box::new(TrafficDistributionGroup { core: ResourceCore::new(TrafficDistributionGroup::TYPE, TagFormat::List) }),
+        "AWS::Connect::UseCase" => ::std::boxed::Box::new(UseCase { core: ResourceCore::new(UseCase::TYPE, TagFormat::List) }),
+        "AWS::Connect::User" => ::std::boxed::Box::new(User { core: ResourceCore::new(User::TYPE, TagFormat::List) }),
+        "AWS::Connect::UserHierarchyGroup" => ::std::boxed::Box::new(UserHierarchyGroup { core: ResourceCore::new(UserHierarchyGroup::TYPE, TagFormat::List) }),
+        "AWS::Connect::UserHierarchyStructure" => ::std::boxed::Box::new(UserHierarchyStructure { core: ResourceCore::new(UserHierarchyStructure::TYPE, TagFormat::None) }),
+        "AWS::Connect::View" => ::std::boxed::Box::new(View { core: ResourceCore::new(View::TYPE, TagFormat::List) }),
+        "AWS::Connect::ViewVersion" => ::std::boxed::Box::new(ViewVersion { core: ResourceCore::new(ViewVersion::TYPE, TagFormat::None) }),
+        "AWS::Connect::Vocabulary" => ::std::boxed::Box::new(Vocabulary { core: ResourceCore::new(Vocabulary::TYPE, TagFormat::List) }),
+        "AWS::Connect::Workspace" => ::std::boxed::Box::new(Workspace { core: ResourceCore::new(Workspace::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -490,3 +490,13 @@ pub mod campaign {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ConnectCampaigns::Campaign" => ::std::boxed::Box::new(Campaign { core: ResourceCore::new(Campaign::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -468,3 +468,15 @@ pub mod landing_zone {
         InheritanceDrift => "INHERITANCE_DRIFT",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ControlTower::EnabledBaseline" => ::std::boxed::Box::new(EnabledBaseline { core: ResourceCore::new(EnabledBaseline::TYPE, TagFormat::List) }),
+        "AWS::ControlTower::EnabledControl" => ::std::boxed::Box::new(EnabledControl { core: ResourceCore::new(EnabledControl::TYPE, TagFormat::List) }),
+        "AWS::ControlTower::LandingZone" => ::std::boxed::Box::new(LandingZone { core: ResourceCore::new(LandingZone::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

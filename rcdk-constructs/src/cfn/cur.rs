@@ -361,3 +361,13 @@ pub mod report_definition {
         Monthly => "MONTHLY",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CUR::ReportDefinition" => ::std::boxed::Box::new(ReportDefinition { core: ResourceCore::new(ReportDefinition::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

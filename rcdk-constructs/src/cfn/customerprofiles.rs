@@ -7282,3 +7282,23 @@ pub mod segment_definition {
         Calculated => "CALCULATED",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::CustomerProfiles::CalculatedAttributeDefinition" => ::std::boxed::Box::new(CalculatedAttributeDefinition { core: ResourceCore::new(CalculatedAttributeDefinition::TYPE, TagFormat::List) }),
+        "AWS::CustomerProfiles::Domain" => ::std::boxed::Box::new(Domain { core: ResourceCore::new(Domain::TYPE, TagFormat::List) }),
+        "AWS::CustomerProfiles::DomainObjectType" => ::std::boxed::Box::new(DomainObjectType { core: ResourceCore::new(DomainObjectType::TYPE, TagFormat::List) }),
+        "AWS::CustomerProfiles::EventStream" => ::std::boxed::Box::new(EventStream { core: ResourceCore::new(EventStream::TYPE, TagFormat::List) }),
+        "AWS::CustomerProfiles::EventTrigger" => ::std::boxed::Box::new(EventTrigger { core: ResourceCore::new(EventTrigger::TYPE, TagFormat::List) }),
+        "AWS::CustomerProfiles::Integration" => ::std::boxed::Box::new(Integration { core: ResourceCore::new(Integration::TYPE, TagFormat::List) }),
+        "AWS::CustomerProfiles::ObjectType" => ::std::boxed::Box::new(ObjectType { core: ResourceCore::new(ObjectType::TYPE, TagFormat::List) }),
+        "AWS::CustomerProfiles::Recommender" => ::std::boxed::Box::new(Recommender { core: ResourceCore::new(Recommender::TYPE, TagFormat::List) }),
+        "AWS::CustomerProfiles::RecommenderFilter" => ::std::boxed::Box::new(RecommenderFilter { core: ResourceCore::new(RecommenderFilter::TYPE, TagFormat::List) }),
+        "AWS::CustomerProfiles::RecommenderSchema" => ::std::boxed::Box::new(RecommenderSchema { core: ResourceCore::new(RecommenderSchema::TYPE, TagFormat::List) }),
+        "AWS::CustomerProfiles::SegmentDefinition" => ::std::boxed::Box::new(SegmentDefinition { core: ResourceCore::new(SegmentDefinition::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -5958,3 +5958,18 @@ impl Schedule {
         self.core.ref_()
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::DataBrew::Dataset" => ::std::boxed::Box::new(Dataset { core: ResourceCore::new(Dataset::TYPE, TagFormat::List) }),
+        "AWS::DataBrew::Job" => ::std::boxed::Box::new(Job { core: ResourceCore::new(Job::TYPE, TagFormat::List) }),
+        "AWS::DataBrew::Project" => ::std::boxed::Box::new(Project { core: ResourceCore::new(Project::TYPE, TagFormat::List) }),
+        "AWS::DataBrew::Recipe" => ::std::boxed::Box::new(Recipe { core: ResourceCore::new(Recipe::TYPE, TagFormat::List) }),
+        "AWS::DataBrew::Ruleset" => ::std::boxed::Box::new(Ruleset { core: ResourceCore::new(Ruleset::TYPE, TagFormat::List) }),
+        "AWS::DataBrew::Schedule" => ::std::boxed::Box::new(Schedule { core: ResourceCore::new(Schedule::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

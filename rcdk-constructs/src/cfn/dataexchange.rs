@@ -532,3 +532,14 @@ pub mod event_action {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::DataExchange::DataSet" => ::std::boxed::Box::new(DataSet { core: ResourceCore::new(DataSet::TYPE, TagFormat::List) }),
+        "AWS::DataExchange::EventAction" => ::std::boxed::Box::new(EventAction { core: ResourceCore::new(EventAction::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -453,3 +453,13 @@ pub mod pipeline {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::DataPipeline::Pipeline" => ::std::boxed::Box::new(Pipeline { core: ResourceCore::new(Pipeline::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -6131,3 +6131,25 @@ pub mod task {
         SuccessesAndErrors => "SUCCESSES_AND_ERRORS",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::DataSync::Agent" => ::std::boxed::Box::new(Agent { core: ResourceCore::new(Agent::TYPE, TagFormat::List) }),
+        "AWS::DataSync::LocationAzureBlob" => ::std::boxed::Box::new(LocationAzureBlob { core: ResourceCore::new(LocationAzureBlob::TYPE, TagFormat::List) }),
+        "AWS::DataSync::LocationEFS" => ::std::boxed::Box::new(LocationEfs { core: ResourceCore::new(LocationEfs::TYPE, TagFormat::List) }),
+        "AWS::DataSync::LocationFSxLustre" => ::std::boxed::Box::new(LocationFSxLustre { core: ResourceCore::new(LocationFSxLustre::TYPE, TagFormat::List) }),
+        "AWS::DataSync::LocationFSxONTAP" => ::std::boxed::Box::new(LocationFSxOntap { core: ResourceCore::new(LocationFSxOntap::TYPE, TagFormat::List) }),
+        "AWS::DataSync::LocationFSxOpenZFS" => ::std::boxed::Box::new(LocationFSxOpenZfs { core: ResourceCore::new(LocationFSxOpenZfs::TYPE, TagFormat::List) }),
+        "AWS::DataSync::LocationFSxWindows" => ::std::boxed::Box::new(LocationFSxWindows { core: ResourceCore::new(LocationFSxWindows::TYPE, TagFormat::List) }),
+        "AWS::DataSync::LocationHDFS" => ::std::boxed::Box::new(LocationHdfs { core: ResourceCore::new(LocationHdfs::TYPE, TagFormat::List) }),
+        "AWS::DataSync::LocationNFS" => ::std::boxed::Box::new(LocationNfs { core: ResourceCore::new(LocationNfs::TYPE, TagFormat::List) }),
+        "AWS::DataSync::LocationObjectStorage" => ::std::boxed::Box::new(LocationObjectStorage { core: ResourceCore::new(LocationObjectStorage::TYPE, TagFormat::List) }),
+        "AWS::DataSync::LocationS3" => ::std::boxed::Box::new(LocationS3 { core: ResourceCore::new(LocationS3::TYPE, TagFormat::List) }),
+        "AWS::DataSync::LocationSMB" => ::std::boxed::Box::new(LocationSmb { core: ResourceCore::new(LocationSmb::TYPE, TagFormat::List) }),
+        "AWS::DataSync::Task" => ::std::boxed::Box::new(Task { core: ResourceCore::new(Task::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

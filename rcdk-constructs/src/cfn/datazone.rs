@@ -9305,3 +9305,29 @@ pub mod user_profile {
         IamRoleSession => "IAM_ROLE_SESSION",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::DataZone::Connection" => ::std::boxed::Box::new(Connection { core: ResourceCore::new(Connection::TYPE, TagFormat::None) }),
+        "AWS::DataZone::DataSource" => ::std::boxed::Box::new(DataSource { core: ResourceCore::new(DataSource::TYPE, TagFormat::None) }),
+        "AWS::DataZone::Domain" => ::std::boxed::Box::new(Domain { core: ResourceCore::new(Domain::TYPE, TagFormat::List) }),
+        "AWS::DataZone::DomainUnit" => ::std::boxed::Box::new(DomainUnit { core: ResourceCore::new(DomainUnit::TYPE, TagFormat::None) }),
+        "AWS::DataZone::Environment" => ::std::boxed::Box::new(Environment { core: ResourceCore::new(Environment::TYPE, TagFormat::None) }),
+        "AWS::DataZone::EnvironmentActions" => ::std::boxed::Box::new(EnvironmentActions { core: ResourceCore::new(EnvironmentActions::TYPE, TagFormat::None) }),
+        "AWS::DataZone::EnvironmentBlueprintConfiguration" => ::std::boxed::Box::new(EnvironmentBlueprintConfiguration { core: ResourceCore::new(EnvironmentBlueprintConfiguration::TYPE, TagFormat::None) }),
+        "AWS::DataZone::EnvironmentProfile" => ::std::boxed::Box::new(EnvironmentProfile { core: ResourceCore::new(EnvironmentProfile::TYPE, TagFormat::None) }),
+        "AWS::DataZone::FormType" => ::std::boxed::Box::new(FormType { core: ResourceCore::new(FormType::TYPE, TagFormat::None) }),
+        "AWS::DataZone::GroupProfile" => ::std::boxed::Box::new(GroupProfile { core: ResourceCore::new(GroupProfile::TYPE, TagFormat::None) }),
+        "AWS::DataZone::Owner" => ::std::boxed::Box::new(Owner { core: ResourceCore::new(Owner::TYPE, TagFormat::None) }),
+        "AWS::DataZone::PolicyGrant" => ::std::boxed::Box::new(PolicyGrant { core: ResourceCore::new(PolicyGrant::TYPE, TagFormat::None) }),
+        "AWS::DataZone::Project" => ::std::boxed::Box::new(Project { core: ResourceCore::new(Project::TYPE, TagFormat::None) }),
+        "AWS::DataZone::ProjectMembership" => ::std::boxed::Box::new(ProjectMembership { core: ResourceCore::new(ProjectMembership::TYPE, TagFormat::None) }),
+        "AWS::DataZone::ProjectProfile" => ::std::boxed::Box::new(ProjectProfile { core: ResourceCore::new(ProjectProfile::TYPE, TagFormat::None) }),
+        "AWS::DataZone::SubscriptionTarget" => ::std::boxed::Box::new(SubscriptionTarget { core: ResourceCore::new(SubscriptionTarget::TYPE, TagFormat::None) }),
+        "AWS::DataZone::UserProfile" => ::std::boxed::Box::new(UserProfile { core: ResourceCore::new(UserProfile::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -526,3 +526,15 @@ impl SubnetGroup {
         self.core.ref_()
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::DAX::Cluster" => ::std::boxed::Box::new(Cluster { core: ResourceCore::new(Cluster::TYPE, TagFormat::None) }),
+        "AWS::DAX::ParameterGroup" => ::std::boxed::Box::new(ParameterGroup { core: ResourceCore::new(ParameterGroup::TYPE, TagFormat::None) }),
+        "AWS::DAX::SubnetGroup" => ::std::boxed::Box::new(SubnetGroup { core: ResourceCore::new(SubnetGroup::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -4294,3 +4294,25 @@ pub mod worker {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Deadline::Budget" => ::std::boxed::Box::new(Budget { core: ResourceCore::new(Budget::TYPE, TagFormat::List) }),
+        "AWS::Deadline::Farm" => ::std::boxed::Box::new(Farm { core: ResourceCore::new(Farm::TYPE, TagFormat::List) }),
+        "AWS::Deadline::Fleet" => ::std::boxed::Box::new(Fleet { core: ResourceCore::new(Fleet::TYPE, TagFormat::List) }),
+        "AWS::Deadline::LicenseEndpoint" => ::std::boxed::Box::new(LicenseEndpoint { core: ResourceCore::new(LicenseEndpoint::TYPE, TagFormat::List) }),
+        "AWS::Deadline::Limit" => ::std::boxed::Box::new(Limit { core: ResourceCore::new(Limit::TYPE, TagFormat::None) }),
+        "AWS::Deadline::MeteredProduct" => ::std::boxed::Box::new(MeteredProduct { core: ResourceCore::new(MeteredProduct::TYPE, TagFormat::None) }),
+        "AWS::Deadline::Monitor" => ::std::boxed::Box::new(Monitor { core: ResourceCore::new(Monitor::TYPE, TagFormat::List) }),
+        "AWS::Deadline::Queue" => ::std::boxed::Box::new(Queue { core: ResourceCore::new(Queue::TYPE, TagFormat::List) }),
+        "AWS::Deadline::QueueEnvironment" => ::std::boxed::Box::new(QueueEnvironment { core: ResourceCore::new(QueueEnvironment::TYPE, TagFormat::None) }),
+        "AWS::Deadline::QueueFleetAssociation" => ::std::boxed::Box::new(QueueFleetAssociation { core: ResourceCore::new(QueueFleetAssociation::TYPE, TagFormat::None) }),
+        "AWS::Deadline::QueueLimitAssociation" => ::std::boxed::Box::new(QueueLimitAssociation { core: ResourceCore::new(QueueLimitAssociation::TYPE, TagFormat::None) }),
+        "AWS::Deadline::StorageProfile" => ::std::boxed::Box::new(StorageProfile { core: ResourceCore::new(StorageProfile::TYPE, TagFormat::None) }),
+        "AWS::Deadline::Worker" => ::std::boxed::Box::new(Worker { core: ResourceCore::new(Worker::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -246,3 +246,15 @@ impl OrganizationAdmin {
         self.core.get_att("GraphArn")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Detective::Graph" => ::std::boxed::Box::new(Graph { core: ResourceCore::new(Graph::TYPE, TagFormat::List) }),
+        "AWS::Detective::MemberInvitation" => ::std::boxed::Box::new(MemberInvitation { core: ResourceCore::new(MemberInvitation::TYPE, TagFormat::None) }),
+        "AWS::Detective::OrganizationAdmin" => ::std::boxed::Box::new(OrganizationAdmin { core: ResourceCore::new(OrganizationAdmin::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -5697,3 +5697,18 @@ pub mod trigger {
         TimeBased => "TIME_BASED",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::DevOpsAgent::AgentSpace" => ::std::boxed::Box::new(AgentSpace { core: ResourceCore::new(AgentSpace::TYPE, TagFormat::List) }),
+        "AWS::DevOpsAgent::Asset" => ::std::boxed::Box::new(Asset { core: ResourceCore::new(Asset::TYPE, TagFormat::None) }),
+        "AWS::DevOpsAgent::Association" => ::std::boxed::Box::new(Association { core: ResourceCore::new(Association::TYPE, TagFormat::None) }),
+        "AWS::DevOpsAgent::PrivateConnection" => ::std::boxed::Box::new(PrivateConnection { core: ResourceCore::new(PrivateConnection::TYPE, TagFormat::List) }),
+        "AWS::DevOpsAgent::Service" => ::std::boxed::Box::new(Service { core: ResourceCore::new(Service::TYPE, TagFormat::List) }),
+        "AWS::DevOpsAgent::Trigger" => ::std::boxed::Box::new(Trigger { core: ResourceCore::new(Trigger::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

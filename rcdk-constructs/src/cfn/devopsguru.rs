@@ -481,3 +481,15 @@ pub mod resource_collection {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::DevOpsGuru::LogAnomalyDetectionIntegration" => ::std::boxed::Box::new(LogAnomalyDetectionIntegration { core: ResourceCore::new(LogAnomalyDetectionIntegration::TYPE, TagFormat::None) }),
+        "AWS::DevOpsGuru::NotificationChannel" => ::std::boxed::Box::new(NotificationChannel { core: ResourceCore::new(NotificationChannel::TYPE, TagFormat::None) }),
+        "AWS::DevOpsGuru::ResourceCollection" => ::std::boxed::Box::new(ResourceCollection { core: ResourceCore::new(ResourceCollection::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

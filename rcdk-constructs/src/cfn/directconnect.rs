@@ -1543,3 +1543,19 @@ pub mod transit_virtual_interface {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::DirectConnect::Connection" => ::std::boxed::Box::new(Connection { core: ResourceCore::new(Connection::TYPE, TagFormat::List) }),
+        "AWS::DirectConnect::DirectConnectGateway" => ::std::boxed::Box::new(DirectConnectGateway { core: ResourceCore::new(DirectConnectGateway::TYPE, TagFormat::List) }),
+        "AWS::DirectConnect::DirectConnectGatewayAssociation" => ::std::boxed::Box::new(DirectConnectGatewayAssociation { core: ResourceCore::new(DirectConnectGatewayAssociation::TYPE, TagFormat::None) }),
+        "AWS::DirectConnect::Lag" => ::std::boxed::Box::new(Lag { core: ResourceCore::new(Lag::TYPE, TagFormat::List) }),
+        "AWS::DirectConnect::PrivateVirtualInterface" => ::std::boxed::Box::new(PrivateVirtualInterface { core: ResourceCore::new(PrivateVirtualInterface::TYPE, TagFormat::List) }),
+        "AWS::DirectConnect::PublicVirtualInterface" => ::std::boxed::Box::new(PublicVirtualInterface { core: ResourceCore::new(PublicVirtualInterface::TYPE, TagFormat::List) }),
+        "AWS::DirectConnect::TransitVirtualInterface" => ::std::boxed::Box::new(TransitVirtualInterface { core: ResourceCore::new(TransitVirtualInterface::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -525,3 +525,14 @@ pub mod simple_ad {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::DirectoryService::MicrosoftAD" => ::std::boxed::Box::new(MicrosoftAd { core: ResourceCore::new(MicrosoftAd::TYPE, TagFormat::None) }),
+        "AWS::DirectoryService::SimpleAD" => ::std::boxed::Box::new(SimpleAd { core: ResourceCore::new(SimpleAd::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

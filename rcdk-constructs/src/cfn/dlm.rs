@@ -2654,3 +2654,13 @@ pub mod lifecycle_policy {
         Years => "YEARS",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::DLM::LifecyclePolicy" => ::std::boxed::Box::new(LifecyclePolicy { core: ResourceCore::new(LifecyclePolicy::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

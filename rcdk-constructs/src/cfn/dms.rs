@@ -9549,3 +9549,23 @@ pub mod replication_task {
         FullLoadAndCdc => "full-load-and-cdc",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::DMS::Certificate" => ::std::boxed::Box::new(Certificate { core: ResourceCore::new(Certificate::TYPE, TagFormat::None) }),
+        "AWS::DMS::DataMigration" => ::std::boxed::Box::new(DataMigration { core: ResourceCore::new(DataMigration::TYPE, TagFormat::List) }),
+        "AWS::DMS::DataProvider" => ::std::boxed::Box::new(DataProvider { core: ResourceCore::new(DataProvider::TYPE, TagFormat::List) }),
+        "AWS::DMS::Endpoint" => ::std::boxed::Box::new(Endpoint { core: ResourceCore::new(Endpoint::TYPE, TagFormat::List) }),
+        "AWS::DMS::EventSubscription" => ::std::boxed::Box::new(EventSubscription { core: ResourceCore::new(EventSubscription::TYPE, TagFormat::List) }),
+        "AWS::DMS::InstanceProfile" => ::std::boxed::Box::new(InstanceProfile { core: ResourceCore::new(InstanceProfile::TYPE, TagFormat::List) }),
+        "AWS::DMS::MigrationProject" => ::std::boxed::Box::new(MigrationProject { core: ResourceCore::new(MigrationProject::TYPE, TagFormat::List) }),
+        "AWS::DMS::ReplicationConfig" => ::std::boxed::Box::new(ReplicationConfig { core: ResourceCore::new(ReplicationConfig::TYPE, TagFormat::List) }),
+        "AWS::DMS::ReplicationInstance" => ::std::boxed::Box::new(ReplicationInstance { core: ResourceCore::new(ReplicationInstance::TYPE, TagFormat::List) }),
+        "AWS::DMS::ReplicationSubnetGroup" => ::std::boxed::Box::new(ReplicationSubnetGroup { core: ResourceCore::new(ReplicationSubnetGroup::TYPE, TagFormat::List) }),
+        "AWS::DMS::ReplicationTask" => ::std::boxed::Box::new(ReplicationTask { core: ResourceCore::new(ReplicationTask::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

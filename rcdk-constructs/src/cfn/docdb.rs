@@ -1475,3 +1475,18 @@ pub mod global_cluster {
         Docdb => "docdb",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::DocDB::DBCluster" => ::std::boxed::Box::new(DbCluster { core: ResourceCore::new(DbCluster::TYPE, TagFormat::List) }),
+        "AWS::DocDB::DBClusterParameterGroup" => ::std::boxed::Box::new(DbClusterParameterGroup { core: ResourceCore::new(DbClusterParameterGroup::TYPE, TagFormat::List) }),
+        "AWS::DocDB::DBInstance" => ::std::boxed::Box::new(DbInstance { core: ResourceCore::new(DbInstance::TYPE, TagFormat::List) }),
+        "AWS::DocDB::DBSubnetGroup" => ::std::boxed::Box::new(DbSubnetGroup { core: ResourceCore::new(DbSubnetGroup::TYPE, TagFormat::List) }),
+        "AWS::DocDB::EventSubscription" => ::std::boxed::Box::new(EventSubscription { core: ResourceCore::new(EventSubscription::TYPE, TagFormat::None) }),
+        "AWS::DocDB::GlobalCluster" => ::std::boxed::Box::new(GlobalCluster { core: ResourceCore::new(GlobalCluster::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

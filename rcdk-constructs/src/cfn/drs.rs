@@ -1005,3 +1005,16 @@ impl SourceNetwork {
         self.core.get_att("SourceNetworkID")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::DRS::LaunchConfigurationTemplate" => ::std::boxed::Box::new(LaunchConfigurationTemplate { core: ResourceCore::new(LaunchConfigurationTemplate::TYPE, TagFormat::List) }),
+        "AWS::DRS::RecoveryPlan" => ::std::boxed::Box::new(RecoveryPlan { core: ResourceCore::new(RecoveryPlan::TYPE, TagFormat::List) }),
+        "AWS::DRS::ReplicationConfigurationTemplate" => ::std::boxed::Box::new(ReplicationConfigurationTemplate { core: ResourceCore::new(ReplicationConfigurationTemplate::TYPE, TagFormat::List) }),
+        "AWS::DRS::SourceNetwork" => ::std::boxed::Box::new(SourceNetwork { core: ResourceCore::new(SourceNetwork::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -4515,3 +4515,14 @@ pub mod table {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::DynamoDB::GlobalTable" => ::std::boxed::Box::new(GlobalTable { core: ResourceCore::new(GlobalTable::TYPE, TagFormat::None) }),
+        "AWS::DynamoDB::Table" => ::std::boxed::Box::new(Table { core: ResourceCore::new(Table::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

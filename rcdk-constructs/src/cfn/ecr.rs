@@ -2041,3 +2041,21 @@ pub mod signing_configuration {
         WildcardMatch => "WILDCARD_MATCH",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ECR::PublicRepository" => ::std::boxed::Box::new(PublicRepository { core: ResourceCore::new(PublicRepository::TYPE, TagFormat::List) }),
+        "AWS::ECR::PullThroughCacheRule" => ::std::boxed::Box::new(PullThroughCacheRule { core: ResourceCore::new(PullThroughCacheRule::TYPE, TagFormat::None) }),
+        "AWS::ECR::PullTimeUpdateExclusion" => ::std::boxed::Box::new(PullTimeUpdateExclusion { core: ResourceCore::new(PullTimeUpdateExclusion::TYPE, TagFormat::None) }),
+        "AWS::ECR::RegistryPolicy" => ::std::boxed::Box::new(RegistryPolicy { core: ResourceCore::new(RegistryPolicy::TYPE, TagFormat::None) }),
+        "AWS::ECR::RegistryScanningConfiguration" => ::std::boxed::Box::new(RegistryScanningConfiguration { core: ResourceCore::new(RegistryScanningConfiguration::TYPE, TagFormat::None) }),
+        "AWS::ECR::ReplicationConfiguration" => ::std::boxed::Box::new(ReplicationConfiguration { core: ResourceCore::new(ReplicationConfiguration::TYPE, TagFormat::None) }),
+        "AWS::ECR::Repository" => ::std::boxed::Box::new(Repository { core: ResourceCore::new(Repository::TYPE, TagFormat::List) }),
+        "AWS::ECR::RepositoryCreationTemplate" => ::std::boxed::Box::new(RepositoryCreationTemplate { core: ResourceCore::new(RepositoryCreationTemplate::TYPE, TagFormat::None) }),
+        "AWS::ECR::SigningConfiguration" => ::std::boxed::Box::new(SigningConfiguration { core: ResourceCore::new(SigningConfiguration::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -16883,3 +16883,24 @@ pub mod task_set {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ECS::CapacityProvider" => ::std::boxed::Box::new(CapacityProvider { core: ResourceCore::new(CapacityProvider::TYPE, TagFormat::List) }),
+        "AWS::ECS::Cluster" => ::std::boxed::Box::new(Cluster { core: ResourceCore::new(Cluster::TYPE, TagFormat::List) }),
+        "AWS::ECS::ClusterCapacityProviderAssociations" => ::std::boxed::Box::new(ClusterCapacityProviderAssociations { core: ResourceCore::new(ClusterCapacityProviderAssociations::TYPE, TagFormat::None) }),
+        "AWS::ECS::Daemon" => ::std::boxed::Box::new(Daemon { core: ResourceCore::new(Daemon::TYPE, TagFormat::List) }),
+        "AWS::ECS::DaemonTaskDefinition" => ::std::boxed::Box::new(DaemonTaskDefinition { core: ResourceCore::new(DaemonTaskDefinition::TYPE, TagFormat::List) }),
+        "AWS::ECS::ExpressGatewayService" => ::std::boxed::Box::new(ExpressGatewayService { core: ResourceCore::new(ExpressGatewayService::TYPE, TagFormat::List) }),
+        "AWS::ECS::Gateway" => ::std::boxed::Box::new(Gateway { core: ResourceCore::new(Gateway::TYPE, TagFormat::List) }),
+        "AWS::ECS::GatewayClusterAssociations" => ::std::boxed::Box::new(GatewayClusterAssociations { core: ResourceCore::new(GatewayClusterAssociations::TYPE, TagFormat::None) }),
+        "AWS::ECS::PrimaryTaskSet" => ::std::boxed::Box::new(PrimaryTaskSet { core: ResourceCore::new(PrimaryTaskSet::TYPE, TagFormat::None) }),
+        "AWS::ECS::Service" => ::std::boxed::Box::new(Service { core: ResourceCore::new(Service::TYPE, TagFormat::List) }),
+        "AWS::ECS::TaskDefinition" => ::std::boxed::Box::new(TaskDefinition { core: ResourceCore::new(TaskDefinition::TYPE, TagFormat::List) }),
+        "AWS::ECS::TaskSet" => ::std::boxed::Box::new(TaskSet { core: ResourceCore::new(TaskSet::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1410,3 +1410,15 @@ pub mod mount_target {
         DualStack => "DUAL_STACK",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::EFS::AccessPoint" => ::std::boxed::Box::new(AccessPoint { core: ResourceCore::new(AccessPoint::TYPE, TagFormat::None) }),
+        "AWS::EFS::FileSystem" => ::std::boxed::Box::new(FileSystem { core: ResourceCore::new(FileSystem::TYPE, TagFormat::None) }),
+        "AWS::EFS::MountTarget" => ::std::boxed::Box::new(MountTarget { core: ResourceCore::new(MountTarget::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

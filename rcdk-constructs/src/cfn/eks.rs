@@ -5865,3 +5865,21 @@ impl PodIdentityAssociation {
         self.core.get_att("ExternalId")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::EKS::AccessEntry" => ::std::boxed::Box::new(AccessEntry { core: ResourceCore::new(AccessEntry::TYPE, TagFormat::List) }),
+        "AWS::EKS::Addon" => ::std::boxed::Box::new(Addon { core: ResourceCore::new(Addon::TYPE, TagFormat::List) }),
+        "AWS::EKS::Capability" => ::std::boxed::Box::new(Capability { core: ResourceCore::new(Capability::TYPE, TagFormat::List) }),
+        "AWS::EKS::CertificateAuthority" => ::std::boxed::Box::new(CertificateAuthority { core: ResourceCore::new(CertificateAuthority::TYPE, TagFormat::None) }),
+        "AWS::EKS::Cluster" => ::std::boxed::Box::new(Cluster { core: ResourceCore::new(Cluster::TYPE, TagFormat::List) }),
+        "AWS::EKS::FargateProfile" => ::std::boxed::Box::new(FargateProfile { core: ResourceCore::new(FargateProfile::TYPE, TagFormat::List) }),
+        "AWS::EKS::IdentityProviderConfig" => ::std::boxed::Box::new(IdentityProviderConfig { core: ResourceCore::new(IdentityProviderConfig::TYPE, TagFormat::List) }),
+        "AWS::EKS::Nodegroup" => ::std::boxed::Box::new(Nodegroup { core: ResourceCore::new(Nodegroup::TYPE, TagFormat::Map) }),
+        "AWS::EKS::PodIdentityAssociation" => ::std::boxed::Box::new(PodIdentityAssociation { core: ResourceCore::new(PodIdentityAssociation::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -4381,3 +4381,24 @@ pub mod user_group {
         Valkey => "valkey",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ElastiCache::CacheCluster" => ::std::boxed::Box::new(CacheCluster { core: ResourceCore::new(CacheCluster::TYPE, TagFormat::List) }),
+        "AWS::ElastiCache::GlobalReplicationGroup" => ::std::boxed::Box::new(GlobalReplicationGroup { core: ResourceCore::new(GlobalReplicationGroup::TYPE, TagFormat::List) }),
+        "AWS::ElastiCache::ParameterGroup" => ::std::boxed::Box::new(ParameterGroup { core: ResourceCore::new(ParameterGroup::TYPE, TagFormat::List) }),
+        "AWS::ElastiCache::ReplicationGroup" => ::std::boxed::Box::new(ReplicationGroup { core: ResourceCore::new(ReplicationGroup::TYPE, TagFormat::List) }),
+        "AWS::ElastiCache::SecurityGroup" => ::std::boxed::Box::new(SecurityGroup { core: ResourceCore::new(SecurityGroup::TYPE, TagFormat::List) }),
+        "AWS::ElastiCache::SecurityGroupIngress" => ::std::boxed::Box::new(SecurityGroupIngress { core: ResourceCore::new(SecurityGroupIngress::TYPE, TagFormat::None) }),
+        "AWS::ElastiCache::ServerlessCache" => ::std::boxed::Box::new(ServerlessCache { core: ResourceCore::new(ServerlessCache::TYPE, TagFormat::List) }),
+        "AWS::ElastiCache::ServerlessCacheSnapshot" => ::std::boxed::Box::new(ServerlessCacheSnapshot { core: ResourceCore::new(ServerlessCacheSnapshot::TYPE, TagFormat::List) }),
+        "AWS::ElastiCache::Snapshot" => ::std::boxed::Box::new(Snapshot { core: ResourceCore::new(Snapshot::TYPE, TagFormat::List) }),
+        "AWS::ElastiCache::SubnetGroup" => ::std::boxed::Box::new(SubnetGroup { core: ResourceCore::new(SubnetGroup::TYPE, TagFormat::List) }),
+        "AWS::ElastiCache::User" => ::std::boxed::Box::new(User { core: ResourceCore::new(User::TYPE, TagFormat::List) }),
+        "AWS::ElastiCache::UserGroup" => ::std::boxed::Box::new(UserGroup { core: ResourceCore::new(UserGroup::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1660,3 +1660,16 @@ pub mod environment {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ElasticBeanstalk::Application" => ::std::boxed::Box::new(Application { core: ResourceCore::new(Application::TYPE, TagFormat::None) }),
+        "AWS::ElasticBeanstalk::ApplicationVersion" => ::std::boxed::Box::new(ApplicationVersion { core: ResourceCore::new(ApplicationVersion::TYPE, TagFormat::None) }),
+        "AWS::ElasticBeanstalk::ConfigurationTemplate" => ::std::boxed::Box::new(ConfigurationTemplate { core: ResourceCore::new(ConfigurationTemplate::TYPE, TagFormat::None) }),
+        "AWS::ElasticBeanstalk::Environment" => ::std::boxed::Box::new(Environment { core: ResourceCore::new(Environment::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

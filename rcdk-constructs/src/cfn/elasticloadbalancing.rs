@@ -1036,3 +1036,13 @@ pub mod load_balancer {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ElasticLoadBalancing::LoadBalancer" => ::std::boxed::Box::new(LoadBalancer { core: ResourceCore::new(LoadBalancer::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -5410,3 +5410,19 @@ pub mod trust_store_revocation {
         Crl => "CRL",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ElasticLoadBalancingV2::Listener" => ::std::boxed::Box::new(Listener { core: ResourceCore::new(Listener::TYPE, TagFormat::List) }),
+        "AWS::ElasticLoadBalancingV2::ListenerCertificate" => ::std::boxed::Box::new(ListenerCertificate { core: ResourceCore::new(ListenerCertificate::TYPE, TagFormat::None) }),
+        "AWS::ElasticLoadBalancingV2::ListenerRule" => ::std::boxed::Box::new(ListenerRule { core: ResourceCore::new(ListenerRule::TYPE, TagFormat::List) }),
+        "AWS::ElasticLoadBalancingV2::LoadBalancer" => ::std::boxed::Box::new(LoadBalancer { core: ResourceCore::new(LoadBalancer::TYPE, TagFormat::List) }),
+        "AWS::ElasticLoadBalancingV2::TargetGroup" => ::std::boxed::Box::new(TargetGroup { core: ResourceCore::new(TargetGroup::TYPE, TagFormat::List) }),
+        "AWS::ElasticLoadBalancingV2::TrustStore" => ::std::boxed::Box::new(TrustStore { core: ResourceCore::new(TrustStore::TYPE, TagFormat::List) }),
+        "AWS::ElasticLoadBalancingV2::TrustStoreRevocation" => ::std::boxed::Box::new(TrustStoreRevocation { core: ResourceCore::new(TrustStoreRevocation::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -778,3 +778,14 @@ pub mod feed {
         Disabled => "DISABLED",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ElementalInference::Dictionary" => ::std::boxed::Box::new(Dictionary { core: ResourceCore::new(Dictionary::TYPE, TagFormat::Map) }),
+        "AWS::ElementalInference::Feed" => ::std::boxed::Box::new(Feed { core: ResourceCore::new(Feed::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -6127,3 +6127,20 @@ impl WalWorkspace {
         self.core.ref_()
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::EMR::Cluster" => ::std::boxed::Box::new(Cluster { core: ResourceCore::new(Cluster::TYPE, TagFormat::List) }),
+        "AWS::EMR::InstanceFleetConfig" => ::std::boxed::Box::new(InstanceFleetConfig { core: ResourceCore::new(InstanceFleetConfig::TYPE, TagFormat::None) }),
+        "AWS::EMR::InstanceGroupConfig" => ::std::boxed::Box::new(InstanceGroupConfig { core: ResourceCore::new(InstanceGroupConfig::TYPE, TagFormat::None) }),
+        "AWS::EMR::SecurityConfiguration" => ::std::boxed::Box::new(SecurityConfiguration { core: ResourceCore::new(SecurityConfiguration::TYPE, TagFormat::None) }),
+        "AWS::EMR::Step" => ::std::boxed::Box::new(Step { core: ResourceCore::new(Step::TYPE, TagFormat::None) }),
+        "AWS::EMR::Studio" => ::std::boxed::Box::new(Studio { core: ResourceCore::new(Studio::TYPE, TagFormat::List) }),
+        "AWS::EMR::StudioSessionMapping" => ::std::boxed::Box::new(StudioSessionMapping { core: ResourceCore::new(StudioSessionMapping::TYPE, TagFormat::None) }),
+        "AWS::EMR::WALWorkspace" => ::std::boxed::Box::new(WalWorkspace { core: ResourceCore::new(WalWorkspace::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -2649,3 +2649,16 @@ pub mod virtual_cluster {
         Eks => "EKS",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::EMRContainers::Endpoint" => ::std::boxed::Box::new(Endpoint { core: ResourceCore::new(Endpoint::TYPE, TagFormat::List) }),
+        "AWS::EMRContainers::JobTemplate" => ::std::boxed::Box::new(JobTemplate { core: ResourceCore::new(JobTemplate::TYPE, TagFormat::List) }),
+        "AWS::EMRContainers::SecurityConfiguration" => ::std::boxed::Box::new(SecurityConfiguration { core: ResourceCore::new(SecurityConfiguration::TYPE, TagFormat::List) }),
+        "AWS::EMRContainers::VirtualCluster" => ::std::boxed::Box::new(VirtualCluster { core: ResourceCore::new(VirtualCluster::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -2719,3 +2719,17 @@ pub mod schema_mapping {
         ProviderId => "PROVIDER_ID",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::EntityResolution::IdMappingWorkflow" => ::std::boxed::Box::new(IdMappingWorkflow { core: ResourceCore::new(IdMappingWorkflow::TYPE, TagFormat::List) }),
+        "AWS::EntityResolution::IdNamespace" => ::std::boxed::Box::new(IdNamespace { core: ResourceCore::new(IdNamespace::TYPE, TagFormat::List) }),
+        "AWS::EntityResolution::MatchingWorkflow" => ::std::boxed::Box::new(MatchingWorkflow { core: ResourceCore::new(MatchingWorkflow::TYPE, TagFormat::List) }),
+        "AWS::EntityResolution::PolicyStatement" => ::std::boxed::Box::new(PolicyStatement { core: ResourceCore::new(PolicyStatement::TYPE, TagFormat::None) }),
+        "AWS::EntityResolution::SchemaMapping" => ::std::boxed::Box::new(SchemaMapping { core: ResourceCore::new(SchemaMapping::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -3905,3 +3905,19 @@ pub mod rule {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Events::ApiDestination" => ::std::boxed::Box::new(ApiDestination { core: ResourceCore::new(ApiDestination::TYPE, TagFormat::None) }),
+        "AWS::Events::Archive" => ::std::boxed::Box::new(Archive { core: ResourceCore::new(Archive::TYPE, TagFormat::None) }),
+        "AWS::Events::Connection" => ::std::boxed::Box::new(Connection { core: ResourceCore::new(Connection::TYPE, TagFormat::None) }),
+        "AWS::Events::Endpoint" => ::std::boxed::Box::new(Endpoint { core: ResourceCore::new(Endpoint::TYPE, TagFormat::None) }),
+        "AWS::Events::EventBus" => ::std::boxed::Box::new(EventBus { core: ResourceCore::new(EventBus::TYPE, TagFormat::List) }),
+        "AWS::Events::EventBusPolicy" => ::std::boxed::Box::new(EventBusPolicy { core: ResourceCore::new(EventBusPolicy::TYPE, TagFormat::None) }),
+        "AWS::Events::Rule" => ::std::boxed::Box::new(Rule { core: ResourceCore::new(Rule::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -522,3 +522,16 @@ impl Schema {
         self.core.get_att("VersionCreatedDate")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::EventSchemas::Discoverer" => ::std::boxed::Box::new(Discoverer { core: ResourceCore::new(Discoverer::TYPE, TagFormat::List) }),
+        "AWS::EventSchemas::Registry" => ::std::boxed::Box::new(Registry { core: ResourceCore::new(Registry::TYPE, TagFormat::List) }),
+        "AWS::EventSchemas::RegistryPolicy" => ::std::boxed::Box::new(RegistryPolicy { core: ResourceCore::new(RegistryPolicy::TYPE, TagFormat::None) }),
+        "AWS::EventSchemas::Schema" => ::std::boxed::Box::new(Schema { core: ResourceCore::new(Schema::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

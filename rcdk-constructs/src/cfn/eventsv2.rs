@@ -2807,3 +2807,16 @@ pub mod subscriber {
         Unordered => "UNORDERED",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::EventsV2::EventBus" => ::std::boxed::Box::new(EventBus { core: ResourceCore::new(EventBus::TYPE, TagFormat::List) }),
+        "AWS::EventsV2::EventSource" => ::std::boxed::Box::new(EventSource { core: ResourceCore::new(EventSource::TYPE, TagFormat::List) }),
+        "AWS::EventsV2::ResourcePolicy" => ::std::boxed::Box::new(ResourcePolicy { core: ResourceCore::new(ResourcePolicy::TYPE, TagFormat::None) }),
+        "AWS::EventsV2::Subscriber" => ::std::boxed::Box::new(Subscriber { core: ResourceCore::new(Subscriber::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

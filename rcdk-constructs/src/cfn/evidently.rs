@@ -1974,3 +1974,17 @@ impl Segment {
         self.core.get_att("Arn")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Evidently::Experiment" => ::std::boxed::Box::new(Experiment { core: ResourceCore::new(Experiment::TYPE, TagFormat::List) }),
+        "AWS::Evidently::Feature" => ::std::boxed::Box::new(Feature { core: ResourceCore::new(Feature::TYPE, TagFormat::List) }),
+        "AWS::Evidently::Launch" => ::std::boxed::Box::new(Launch { core: ResourceCore::new(Launch::TYPE, TagFormat::List) }),
+        "AWS::Evidently::Project" => ::std::boxed::Box::new(Project { core: ResourceCore::new(Project::TYPE, TagFormat::List) }),
+        "AWS::Evidently::Segment" => ::std::boxed::Box::new(Segment { core: ResourceCore::new(Segment::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1074,3 +1074,14 @@ impl TargetAccountConfiguration {
         self.core.ref_()
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::FIS::ExperimentTemplate" => ::std::boxed::Box::new(ExperimentTemplate { core: ResourceCore::new(ExperimentTemplate::TYPE, TagFormat::Map) }),
+        "AWS::FIS::TargetAccountConfiguration" => ::std::boxed::Box::new(TargetAccountConfiguration { core: ResourceCore::new(TargetAccountConfiguration::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1432,3 +1432,17 @@ impl ResourceSet {
         self.core.get_att("Id")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::FMS::ApplicationsList" => ::std::boxed::Box::new(ApplicationsList { core: ResourceCore::new(ApplicationsList::TYPE, TagFormat::List) }),
+        "AWS::FMS::NotificationChannel" => ::std::boxed::Box::new(NotificationChannel { core: ResourceCore::new(NotificationChannel::TYPE, TagFormat::None) }),
+        "AWS::FMS::Policy" => ::std::boxed::Box::new(Policy { core: ResourceCore::new(Policy::TYPE, TagFormat::List) }),
+        "AWS::FMS::ProtocolsList" => ::std::boxed::Box::new(ProtocolsList { core: ResourceCore::new(ProtocolsList::TYPE, TagFormat::List) }),
+        "AWS::FMS::ResourceSet" => ::std::boxed::Box::new(ResourceSet { core: ResourceCore::new(ResourceSet::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -514,3 +514,14 @@ pub mod dataset_group {
         Metrics => "METRICS",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Forecast::Dataset" => ::std::boxed::Box::new(Dataset { core: ResourceCore::new(Dataset::TYPE, TagFormat::List) }),
+        "AWS::Forecast::DatasetGroup" => ::std::boxed::Box::new(DatasetGroup { core: ResourceCore::new(DatasetGroup::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -2972,3 +2972,19 @@ pub mod variable {
         Useragent => "USERAGENT",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::FraudDetector::Detector" => ::std::boxed::Box::new(Detector { core: ResourceCore::new(Detector::TYPE, TagFormat::List) }),
+        "AWS::FraudDetector::EntityType" => ::std::boxed::Box::new(EntityType { core: ResourceCore::new(EntityType::TYPE, TagFormat::List) }),
+        "AWS::FraudDetector::EventType" => ::std::boxed::Box::new(EventType { core: ResourceCore::new(EventType::TYPE, TagFormat::List) }),
+        "AWS::FraudDetector::Label" => ::std::boxed::Box::new(Label { core: ResourceCore::new(Label::TYPE, TagFormat::List) }),
+        "AWS::FraudDetector::List" => ::std::boxed::Box::new(List { core: ResourceCore::new(List::TYPE, TagFormat::List) }),
+        "AWS::FraudDetector::Outcome" => ::std::boxed::Box::new(Outcome { core: ResourceCore::new(Outcome::TYPE, TagFormat::List) }),
+        "AWS::FraudDetector::Variable" => ::std::boxed::Box::new(Variable { core: ResourceCore::new(Variable::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -5774,3 +5774,20 @@ pub mod volume {
         Openzfs => "OPENZFS",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::FSx::Backup" => ::std::boxed::Box::new(Backup { core: ResourceCore::new(Backup::TYPE, TagFormat::List) }),
+        "AWS::FSx::DataRepositoryAssociation" => ::std::boxed::Box::new(DataRepositoryAssociation { core: ResourceCore::new(DataRepositoryAssociation::TYPE, TagFormat::List) }),
+        "AWS::FSx::FileCache" => ::std::boxed::Box::new(FileCache { core: ResourceCore::new(FileCache::TYPE, TagFormat::List) }),
+        "AWS::FSx::FileSystem" => ::std::boxed::Box::new(FileSystem { core: ResourceCore::new(FileSystem::TYPE, TagFormat::List) }),
+        "AWS::FSx::S3AccessPointAttachment" => ::std::boxed::Box::new(S3AccessPointAttachment { core: ResourceCore::new(S3AccessPointAttachment::TYPE, TagFormat::None) }),
+        "AWS::FSx::Snapshot" => ::std::boxed::Box::new(Snapshot { core: ResourceCore::new(Snapshot::TYPE, TagFormat::List) }),
+        "AWS::FSx::StorageVirtualMachine" => ::std::boxed::Box::new(StorageVirtualMachine { core: ResourceCore::new(StorageVirtualMachine::TYPE, TagFormat::List) }),
+        "AWS::FSx::Volume" => ::std::boxed::Box::new(Volume { core: ResourceCore::new(Volume::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

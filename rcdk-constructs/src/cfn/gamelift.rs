@@ -6921,3 +6921,23 @@ pub mod script {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::GameLift::Alias" => ::std::boxed::Box::new(Alias { core: ResourceCore::new(Alias::TYPE, TagFormat::List) }),
+        "AWS::GameLift::Build" => ::std::boxed::Box::new(Build { core: ResourceCore::new(Build::TYPE, TagFormat::List) }),
+        "AWS::GameLift::ContainerFleet" => ::std::boxed::Box::new(ContainerFleet { core: ResourceCore::new(ContainerFleet::TYPE, TagFormat::List) }),
+        "AWS::GameLift::ContainerGroupDefinition" => ::std::boxed::Box::new(ContainerGroupDefinition { core: ResourceCore::new(ContainerGroupDefinition::TYPE, TagFormat::List) }),
+        "AWS::GameLift::Fleet" => ::std::boxed::Box::new(Fleet { core: ResourceCore::new(Fleet::TYPE, TagFormat::List) }),
+        "AWS::GameLift::GameServerGroup" => ::std::boxed::Box::new(GameServerGroup { core: ResourceCore::new(GameServerGroup::TYPE, TagFormat::List) }),
+        "AWS::GameLift::GameSessionQueue" => ::std::boxed::Box::new(GameSessionQueue { core: ResourceCore::new(GameSessionQueue::TYPE, TagFormat::List) }),
+        "AWS::GameLift::Location" => ::std::boxed::Box::new(Location { core: ResourceCore::new(Location::TYPE, TagFormat::List) }),
+        "AWS::GameLift::MatchmakingConfiguration" => ::std::boxed::Box::new(MatchmakingConfiguration { core: ResourceCore::new(MatchmakingConfiguration::TYPE, TagFormat::List) }),
+        "AWS::GameLift::MatchmakingRuleSet" => ::std::boxed::Box::new(MatchmakingRuleSet { core: ResourceCore::new(MatchmakingRuleSet::TYPE, TagFormat::List) }),
+        "AWS::GameLift::Script" => ::std::boxed::Box::new(Script { core: ResourceCore::new(Script::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -949,3 +949,16 @@ pub mod listener {
         Udp => "UDP",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::GlobalAccelerator::Accelerator" => ::std::boxed::Box::new(Accelerator { core: ResourceCore::new(Accelerator::TYPE, TagFormat::List) }),
+        "AWS::GlobalAccelerator::CrossAccountAttachment" => ::std::boxed::Box::new(CrossAccountAttachment { core: ResourceCore::new(CrossAccountAttachment::TYPE, TagFormat::List) }),
+        "AWS::GlobalAccelerator::EndpointGroup" => ::std::boxed::Box::new(EndpointGroup { core: ResourceCore::new(EndpointGroup::TYPE, TagFormat::None) }),
+        "AWS::GlobalAccelerator::Listener" => ::std::boxed::Box::new(Listener { core: ResourceCore::new(Listener::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -16184,3 +16184,41 @@ impl Workflow {
         self.core.ref_()
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Glue::Blueprint" => ::std::boxed::Box::new(Blueprint { core: ResourceCore::new(Blueprint::TYPE, TagFormat::List) }),
+        "AWS::Glue::Catalog" => ::std::boxed::Box::new(Catalog { core: ResourceCore::new(Catalog::TYPE, TagFormat::List) }),
+        "AWS::Glue::Classifier" => ::std::boxed::Box::new(Classifier { core: ResourceCore::new(Classifier::TYPE, TagFormat::None) }),
+        "AWS::Glue::Connection" => ::std::boxed::Box::new(Connection { core: ResourceCore::new(Connection::TYPE, TagFormat::None) }),
+        "AWS::Glue::ConnectionType" => ::std::boxed::Box::new(ConnectionType { core: ResourceCore::new(ConnectionType::TYPE, TagFormat::List) }),
+        "AWS::Glue::Crawler" => ::std::boxed::Box::new(Crawler { core: ResourceCore::new(Crawler::TYPE, TagFormat::None) }),
+        "AWS::Glue::CustomEntityType" => ::std::boxed::Box::new(CustomEntityType { core: ResourceCore::new(CustomEntityType::TYPE, TagFormat::None) }),
+        "AWS::Glue::DataCatalogEncryptionSettings" => ::std::boxed::Box::new(DataCatalogEncryptionSettings { core: ResourceCore::new(DataCatalogEncryptionSettings::TYPE, TagFormat::None) }),
+        "AWS::Glue::DataQualityRuleset" => ::std::boxed::Box::new(DataQualityRuleset { core: ResourceCore::new(DataQualityRuleset::TYPE, TagFormat::None) }),
+        "AWS::Glue::Database" => ::std::boxed::Box::new(Database { core: ResourceCore::new(Database::TYPE, TagFormat::None) }),
+        "AWS::Glue::DevEndpoint" => ::std::boxed::Box::new(DevEndpoint { core: ResourceCore::new(DevEndpoint::TYPE, TagFormat::None) }),
+        "AWS::Glue::IdentityCenterConfiguration" => ::std::boxed::Box::new(IdentityCenterConfiguration { core: ResourceCore::new(IdentityCenterConfiguration::TYPE, TagFormat::None) }),
+        "AWS::Glue::Integration" => ::std::boxed::Box::new(Integration { core: ResourceCore::new(Integration::TYPE, TagFormat::List) }),
+        "AWS::Glue::IntegrationResourceProperty" => ::std::boxed::Box::new(IntegrationResourceProperty { core: ResourceCore::new(IntegrationResourceProperty::TYPE, TagFormat::List) }),
+        "AWS::Glue::Job" => ::std::boxed::Box::new(Job { core: ResourceCore::new(Job::TYPE, TagFormat::None) }),
+        "AWS::Glue::MLTransform" => ::std::boxed::Box::new(MlTransform { core: ResourceCore::new(MlTransform::TYPE, TagFormat::None) }),
+        "AWS::Glue::Partition" => ::std::boxed::Box::new(Partition { core: ResourceCore::new(Partition::TYPE, TagFormat::None) }),
+        "AWS::Glue::Registry" => ::std::boxed::Box::new(Registry { core: ResourceCore::new(Registry::TYPE, TagFormat::List) }),
+        "AWS::Glue::Schema" => ::std::boxed::Box::new(Schema { core: ResourceCore::new(Schema::TYPE, TagFormat::List) }),
+        "AWS::Glue::SchemaVersion" => ::std::boxed::Box::new(SchemaVersion { core: ResourceCore::new(SchemaVersion::TYPE, TagFormat::None) }),
+        "AWS::Glue::SchemaVersionMetadata" => ::std::boxed::Box::new(SchemaVersionMetadata { core: ResourceCore::new(SchemaVersionMetadata::TYPE, TagFormat::None) }),
+        "AWS::Glue::SecurityConfiguration" => ::std::boxed::Box::new(SecurityConfiguration { core: ResourceCore::new(SecurityConfiguration::TYPE, TagFormat::None) }),
+        "AWS::Glue::Session" => ::std::boxed::Box::new(Session { core: ResourceCore::new(Session::TYPE, TagFormat::List) }),
+        "AWS::Glue::Table" => ::std::boxed::Box::new(Table { core: ResourceCore::new(Table::TYPE, TagFormat::None) }),
+        "AWS::Glue::TableOptimizer" => ::std::boxed::Box::new(TableOptimizer { core: ResourceCore::new(TableOptimizer::TYPE, TagFormat::None) }),
+        "AWS::Glue::Trigger" => ::std::boxed::Box::new(Trigger { core: ResourceCore::new(Trigger::TYPE, TagFormat::None) }),
+        "AWS::Glue::UsageProfile" => ::std::boxed::Box::new(UsageProfile { core: ResourceCore::new(UsageProfile::TYPE, TagFormat::List) }),
+        "AWS::Glue::UserDefinedFunction" => ::std::boxed::Box::new(UserDefinedFunction { core: ResourceCore::new(UserDefinedFunction::TYPE, TagFormat::None) }),
+        "AWS::Glue::Workflow" => ::std::boxed::Box::new(Workflow { core: ResourceCore::new(Workflow::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

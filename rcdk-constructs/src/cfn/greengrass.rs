@@ -4901,3 +4901,28 @@ pub mod subscription_definition_version {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Greengrass::ConnectorDefinition" => ::std::boxed::Box::new(ConnectorDefinition { core: ResourceCore::new(ConnectorDefinition::TYPE, TagFormat::None) }),
+        "AWS::Greengrass::ConnectorDefinitionVersion" => ::std::boxed::Box::new(ConnectorDefinitionVersion { core: ResourceCore::new(ConnectorDefinitionVersion::TYPE, TagFormat::None) }),
+        "AWS::Greengrass::CoreDefinition" => ::std::boxed::Box::new(CoreDefinition { core: ResourceCore::new(CoreDefinition::TYPE, TagFormat::None) }),
+        "AWS::Greengrass::CoreDefinitionVersion" => ::std::boxed::Box::new(CoreDefinitionVersion { core: ResourceCore::new(CoreDefinitionVersion::TYPE, TagFormat::None) }),
+        "AWS::Greengrass::DeviceDefinition" => ::std::boxed::Box::new(DeviceDefinition { core: ResourceCore::new(DeviceDefinition::TYPE, TagFormat::None) }),
+        "AWS::Greengrass::DeviceDefinitionVersion" => ::std::boxed::Box::new(DeviceDefinitionVersion { core: ResourceCore::new(DeviceDefinitionVersion::TYPE, TagFormat::None) }),
+        "AWS::Greengrass::FunctionDefinition" => ::std::boxed::Box::new(FunctionDefinition { core: ResourceCore::new(FunctionDefinition::TYPE, TagFormat::None) }),
+        "AWS::Greengrass::FunctionDefinitionVersion" => ::std::boxed::Box::new(FunctionDefinitionVersion { core: ResourceCore::new(FunctionDefinitionVersion::TYPE, TagFormat::None) }),
+        "AWS::Greengrass::Group" => ::std::boxed::Box::new(Group { core: ResourceCore::new(Group::TYPE, TagFormat::None) }),
+        "AWS::Greengrass::GroupVersion" => ::std::boxed::Box::new(GroupVersion { core: ResourceCore::new(GroupVersion::TYPE, TagFormat::None) }),
+        "AWS::Greengrass::LoggerDefinition" => ::std::boxed::Box::new(LoggerDefinition { core: ResourceCore::new(LoggerDefinition::TYPE, TagFormat::None) }),
+        "AWS::Greengrass::LoggerDefinitionVersion" => ::std::boxed::Box::new(LoggerDefinitionVersion { core: ResourceCore::new(LoggerDefinitionVersion::TYPE, TagFormat::None) }),
+        "AWS::Greengrass::ResourceDefinition" => ::std::boxed::Box::new(ResourceDefinition { core: ResourceCore::new(ResourceDefinition::TYPE, TagFormat::None) }),
+        "AWS::Greengrass::ResourceDefinitionVersion" => ::std::boxed::Box::new(ResourceDefinitionVersion { core: ResourceCore::new(ResourceDefinitionVersion::TYPE, TagFormat::None) }),
+        "AWS::Greengrass::SubscriptionDefinition" => ::std::boxed::Box::new(SubscriptionDefinition { core: ResourceCore::new(SubscriptionDefinition::TYPE, TagFormat::None) }),
+        "AWS::Greengrass::SubscriptionDefinitionVersion" => ::std::boxed::Box::new(SubscriptionDefinitionVersion { core: ResourceCore::new(SubscriptionDefinitionVersion::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1979,3 +1979,14 @@ pub mod deployment {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::GreengrassV2::ComponentVersion" => ::std::boxed::Box::new(ComponentVersion { core: ResourceCore::new(ComponentVersion::TYPE, TagFormat::Map) }),
+        "AWS::GreengrassV2::Deployment" => ::std::boxed::Box::new(Deployment { core: ResourceCore::new(Deployment::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -3004,3 +3004,16 @@ pub mod mission_profile {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::GroundStation::Config" => ::std::boxed::Box::new(Config { core: ResourceCore::new(Config::TYPE, TagFormat::List) }),
+        "AWS::GroundStation::DataflowEndpointGroup" => ::std::boxed::Box::new(DataflowEndpointGroup { core: ResourceCore::new(DataflowEndpointGroup::TYPE, TagFormat::List) }),
+        "AWS::GroundStation::DataflowEndpointGroupV2" => ::std::boxed::Box::new(DataflowEndpointGroupV2 { core: ResourceCore::new(DataflowEndpointGroupV2::TYPE, TagFormat::List) }),
+        "AWS::GroundStation::MissionProfile" => ::std::boxed::Box::new(MissionProfile { core: ResourceCore::new(MissionProfile::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -2654,3 +2654,23 @@ pub mod trusted_entity_set {
         Txt => "TXT",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::GuardDuty::CustomDetectionRuleAssociation" => ::std::boxed::Box::new(CustomDetectionRuleAssociation { core: ResourceCore::new(CustomDetectionRuleAssociation::TYPE, TagFormat::List) }),
+        "AWS::GuardDuty::Detector" => ::std::boxed::Box::new(Detector { core: ResourceCore::new(Detector::TYPE, TagFormat::List) }),
+        "AWS::GuardDuty::Filter" => ::std::boxed::Box::new(Filter { core: ResourceCore::new(Filter::TYPE, TagFormat::List) }),
+        "AWS::GuardDuty::IPSet" => ::std::boxed::Box::new(IpSet { core: ResourceCore::new(IpSet::TYPE, TagFormat::List) }),
+        "AWS::GuardDuty::MalwareProtectionPlan" => ::std::boxed::Box::new(MalwareProtectionPlan { core: ResourceCore::new(MalwareProtectionPlan::TYPE, TagFormat::List) }),
+        "AWS::GuardDuty::Master" => ::std::boxed::Box::new(Master { core: ResourceCore::new(Master::TYPE, TagFormat::None) }),
+        "AWS::GuardDuty::Member" => ::std::boxed::Box::new(Member { core: ResourceCore::new(Member::TYPE, TagFormat::None) }),
+        "AWS::GuardDuty::PublishingDestination" => ::std::boxed::Box::new(PublishingDestination { core: ResourceCore::new(PublishingDestination::TYPE, TagFormat::List) }),
+        "AWS::GuardDuty::ThreatEntitySet" => ::std::boxed::Box::new(ThreatEntitySet { core: ResourceCore::new(ThreatEntitySet::TYPE, TagFormat::List) }),
+        "AWS::GuardDuty::ThreatIntelSet" => ::std::boxed::Box::new(ThreatIntelSet { core: ResourceCore::new(ThreatIntelSet::TYPE, TagFormat::List) }),
+        "AWS::GuardDuty::TrustedEntitySet" => ::std::boxed::Box::new(TrustedEntitySet { core: ResourceCore::new(TrustedEntitySet::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -129,3 +129,13 @@ impl Datastore {
         self.core.get_att("DatastoreStatus")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::HealthImaging::Datastore" => ::std::boxed::Box::new(Datastore { core: ResourceCore::new(Datastore::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -981,3 +981,14 @@ pub mod fhir_datastore {
         AwsOwnedKmsKey => "AWS_OWNED_KMS_KEY",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::HealthLake::DataTransformationProfile" => ::std::boxed::Box::new(DataTransformationProfile { core: ResourceCore::new(DataTransformationProfile::TYPE, TagFormat::List) }),
+        "AWS::HealthLake::FHIRDatastore" => ::std::boxed::Box::new(FhirDatastore { core: ResourceCore::new(FhirDatastore::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

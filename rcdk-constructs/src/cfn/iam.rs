@@ -2310,3 +2310,28 @@ impl VirtualMfaDevice {
         self.core.get_att("SerialNumber")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::IAM::AccessKey" => ::std::boxed::Box::new(AccessKey { core: ResourceCore::new(AccessKey::TYPE, TagFormat::None) }),
+        "AWS::IAM::Group" => ::std::boxed::Box::new(Group { core: ResourceCore::new(Group::TYPE, TagFormat::None) }),
+        "AWS::IAM::GroupPolicy" => ::std::boxed::Box::new(GroupPolicy { core: ResourceCore::new(GroupPolicy::TYPE, TagFormat::None) }),
+        "AWS::IAM::InstanceProfile" => ::std::boxed::Box::new(InstanceProfile { core: ResourceCore::new(InstanceProfile::TYPE, TagFormat::None) }),
+        "AWS::IAM::ManagedPolicy" => ::std::boxed::Box::new(ManagedPolicy { core: ResourceCore::new(ManagedPolicy::TYPE, TagFormat::None) }),
+        "AWS::IAM::OIDCProvider" => ::std::boxed::Box::new(OidcProvider { core: ResourceCore::new(OidcProvider::TYPE, TagFormat::List) }),
+        "AWS::IAM::Policy" => ::std::boxed::Box::new(Policy { core: ResourceCore::new(Policy::TYPE, TagFormat::None) }),
+        "AWS::IAM::Role" => ::std::boxed::Box::new(Role { core: ResourceCore::new(Role::TYPE, TagFormat::List) }),
+        "AWS::IAM::RolePolicy" => ::std::boxed::Box::new(RolePolicy { core: ResourceCore::new(RolePolicy::TYPE, TagFormat::None) }),
+        "AWS::IAM::SAMLProvider" => ::std::boxed::Box::new(SamlProvider { core: ResourceCore::new(SamlProvider::TYPE, TagFormat::List) }),
+        "AWS::IAM::ServerCertificate" => ::std::boxed::Box::new(ServerCertificate { core: ResourceCore::new(ServerCertificate::TYPE, TagFormat::List) }),
+        "AWS::IAM::ServiceLinkedRole" => ::std::boxed::Box::new(ServiceLinkedRole { core: ResourceCore::new(ServiceLinkedRole::TYPE, TagFormat::None) }),
+        "AWS::IAM::User" => ::std::boxed::Box::new(User { core: ResourceCore::new(User::TYPE, TagFormat::List) }),
+        "AWS::IAM::UserPolicy" => ::std::boxed::Box::new(UserPolicy { core: ResourceCore::new(UserPolicy::TYPE, TagFormat::None) }),
+        "AWS::IAM::UserToGroupAddition" => ::std::boxed::Box::new(UserToGroupAddition { core: ResourceCore::new(UserToGroupAddition::TYPE, TagFormat::None) }),
+        "AWS::IAM::VirtualMFADevice" => ::std::boxed::Box::new(VirtualMfaDevice { core: ResourceCore::new(VirtualMfaDevice::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1188,3 +1188,15 @@ pub mod user {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::IdentityStore::Group" => ::std::boxed::Box::new(Group { core: ResourceCore::new(Group::TYPE, TagFormat::None) }),
+        "AWS::IdentityStore::GroupMembership" => ::std::boxed::Box::new(GroupMembership { core: ResourceCore::new(GroupMembership::TYPE, TagFormat::None) }),
+        "AWS::IdentityStore::User" => ::std::boxed::Box::new(User { core: ResourceCore::new(User::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

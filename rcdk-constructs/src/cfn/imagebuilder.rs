@@ -6716,3 +6716,21 @@ pub mod workflow {
         Distribution => "DISTRIBUTION",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ImageBuilder::Component" => ::std::boxed::Box::new(Component { core: ResourceCore::new(Component::TYPE, TagFormat::Map) }),
+        "AWS::ImageBuilder::ContainerRecipe" => ::std::boxed::Box::new(ContainerRecipe { core: ResourceCore::new(ContainerRecipe::TYPE, TagFormat::Map) }),
+        "AWS::ImageBuilder::DistributionConfiguration" => ::std::boxed::Box::new(DistributionConfiguration { core: ResourceCore::new(DistributionConfiguration::TYPE, TagFormat::Map) }),
+        "AWS::ImageBuilder::Image" => ::std::boxed::Box::new(Image { core: ResourceCore::new(Image::TYPE, TagFormat::Map) }),
+        "AWS::ImageBuilder::ImagePipeline" => ::std::boxed::Box::new(ImagePipeline { core: ResourceCore::new(ImagePipeline::TYPE, TagFormat::Map) }),
+        "AWS::ImageBuilder::ImageRecipe" => ::std::boxed::Box::new(ImageRecipe { core: ResourceCore::new(ImageRecipe::TYPE, TagFormat::Map) }),
+        "AWS::ImageBuilder::InfrastructureConfiguration" => ::std::boxed::Box::new(InfrastructureConfiguration { core: ResourceCore::new(InfrastructureConfiguration::TYPE, TagFormat::Map) }),
+        "AWS::ImageBuilder::LifecyclePolicy" => ::std::boxed::Box::new(LifecyclePolicy { core: ResourceCore::new(LifecyclePolicy::TYPE, TagFormat::Map) }),
+        "AWS::ImageBuilder::Workflow" => ::std::boxed::Box::new(Workflow { core: ResourceCore::new(Workflow::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

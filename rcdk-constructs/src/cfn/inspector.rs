@@ -249,3 +249,15 @@ impl ResourceGroup {
         self.core.get_att("Arn")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Inspector::AssessmentTarget" => ::std::boxed::Box::new(AssessmentTarget { core: ResourceCore::new(AssessmentTarget::TYPE, TagFormat::None) }),
+        "AWS::Inspector::AssessmentTemplate" => ::std::boxed::Box::new(AssessmentTemplate { core: ResourceCore::new(AssessmentTemplate::TYPE, TagFormat::None) }),
+        "AWS::Inspector::ResourceGroup" => ::std::boxed::Box::new(ResourceGroup { core: ResourceCore::new(ResourceGroup::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -3112,3 +3112,17 @@ pub mod filter {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::InspectorV2::CisScanConfiguration" => ::std::boxed::Box::new(CisScanConfiguration { core: ResourceCore::new(CisScanConfiguration::TYPE, TagFormat::Map) }),
+        "AWS::InspectorV2::CodeSecurityIntegration" => ::std::boxed::Box::new(CodeSecurityIntegration { core: ResourceCore::new(CodeSecurityIntegration::TYPE, TagFormat::Map) }),
+        "AWS::InspectorV2::CodeSecurityScanConfiguration" => ::std::boxed::Box::new(CodeSecurityScanConfiguration { core: ResourceCore::new(CodeSecurityScanConfiguration::TYPE, TagFormat::Map) }),
+        "AWS::InspectorV2::Connector" => ::std::boxed::Box::new(Connector { core: ResourceCore::new(Connector::TYPE, TagFormat::List) }),
+        "AWS::InspectorV2::Filter" => ::std::boxed::Box::new(Filter { core: ResourceCore::new(Filter::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

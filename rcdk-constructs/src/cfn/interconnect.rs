@@ -329,3 +329,13 @@ pub mod connection {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Interconnect::Connection" => ::std::boxed::Box::new(Connection { core: ResourceCore::new(Connection::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -607,3 +607,13 @@ pub mod monitor {
         Error => "ERROR",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::InternetMonitor::Monitor" => ::std::boxed::Box::new(Monitor { core: ResourceCore::new(Monitor::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

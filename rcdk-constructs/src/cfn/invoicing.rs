@@ -1071,3 +1071,14 @@ pub mod procurement_portal_preference {
         NetworkId => "NetworkID",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Invoicing::InvoiceUnit" => ::std::boxed::Box::new(InvoiceUnit { core: ResourceCore::new(InvoiceUnit::TYPE, TagFormat::None) }),
+        "AWS::Invoicing::ProcurementPortalPreference" => ::std::boxed::Box::new(ProcurementPortalPreference { core: ResourceCore::new(ProcurementPortalPreference::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -13576,3 +13576,44 @@ pub mod topic_rule_destination {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::IoT::AccountAuditConfiguration" => ::std::boxed::Box::new(AccountAuditConfiguration { core: ResourceCore::new(AccountAuditConfiguration::TYPE, TagFormat::None) }),
+        "AWS::IoT::Authorizer" => ::std::boxed::Box::new(Authorizer { core: ResourceCore::new(Authorizer::TYPE, TagFormat::List) }),
+        "AWS::IoT::BillingGroup" => ::std::boxed::Box::new(BillingGroup { core: ResourceCore::new(BillingGroup::TYPE, TagFormat::List) }),
+        "AWS::IoT::CACertificate" => ::std::boxed::Box::new(CaCertificate { core: ResourceCore::new(CaCertificate::TYPE, TagFormat::List) }),
+        "AWS::IoT::Certificate" => ::std::boxed::Box::new(Certificate { core: ResourceCore::new(Certificate::TYPE, TagFormat::None) }),
+        "AWS::IoT::CertificateProvider" => ::std::boxed::Box::new(CertificateProvider { core: ResourceCore::new(CertificateProvider::TYPE, TagFormat::List) }),
+        "AWS::IoT::Command" => ::std::boxed::Box::new(Command { core: ResourceCore::new(Command::TYPE, TagFormat::List) }),
+        "AWS::IoT::CustomMetric" => ::std::boxed::Box::new(CustomMetric { core: ResourceCore::new(CustomMetric::TYPE, TagFormat::List) }),
+        "AWS::IoT::Dimension" => ::std::boxed::Box::new(Dimension { core: ResourceCore::new(Dimension::TYPE, TagFormat::List) }),
+        "AWS::IoT::DomainConfiguration" => ::std::boxed::Box::new(DomainConfiguration { core: ResourceCore::new(DomainConfiguration::TYPE, TagFormat::List) }),
+        "AWS::IoT::EncryptionConfiguration" => ::std::boxed::Box::new(EncryptionConfiguration { core: ResourceCore::new(EncryptionConfiguration::TYPE, TagFormat::None) }),
+        "AWS::IoT::FleetMetric" => ::std::boxed::Box::new(FleetMetric { core: ResourceCore::new(FleetMetric::TYPE, TagFormat::List) }),
+        "AWS::IoT::Job" => ::std::boxed::Box::new(Job { core: ResourceCore::new(Job::TYPE, TagFormat::List) }),
+        "AWS::IoT::JobTemplate" => ::std::boxed::Box::new(JobTemplate { core: ResourceCore::new(JobTemplate::TYPE, TagFormat::List) }),
+        "AWS::IoT::Logging" => ::std::boxed::Box::new(Logging { core: ResourceCore::new(Logging::TYPE, TagFormat::None) }),
+        "AWS::IoT::MitigationAction" => ::std::boxed::Box::new(MitigationAction { core: ResourceCore::new(MitigationAction::TYPE, TagFormat::List) }),
+        "AWS::IoT::Policy" => ::std::boxed::Box::new(Policy { core: ResourceCore::new(Policy::TYPE, TagFormat::List) }),
+        "AWS::IoT::PolicyPrincipalAttachment" => ::std::boxed::Box::new(PolicyPrincipalAttachment { core: ResourceCore::new(PolicyPrincipalAttachment::TYPE, TagFormat::None) }),
+        "AWS::IoT::ProvisioningTemplate" => ::std::boxed::Box::new(ProvisioningTemplate { core: ResourceCore::new(ProvisioningTemplate::TYPE, TagFormat::List) }),
+        "AWS::IoT::ResourceSpecificLogging" => ::std::boxed::Box::new(ResourceSpecificLogging { core: ResourceCore::new(ResourceSpecificLogging::TYPE, TagFormat::None) }),
+        "AWS::IoT::RoleAlias" => ::std::boxed::Box::new(RoleAlias { core: ResourceCore::new(RoleAlias::TYPE, TagFormat::List) }),
+        "AWS::IoT::ScheduledAudit" => ::std::boxed::Box::new(ScheduledAudit { core: ResourceCore::new(ScheduledAudit::TYPE, TagFormat::List) }),
+        "AWS::IoT::SecurityProfile" => ::std::boxed::Box::new(SecurityProfile { core: ResourceCore::new(SecurityProfile::TYPE, TagFormat::List) }),
+        "AWS::IoT::SoftwarePackage" => ::std::boxed::Box::new(SoftwarePackage { core: ResourceCore::new(SoftwarePackage::TYPE, TagFormat::List) }),
+        "AWS::IoT::SoftwarePackageVersion" => ::std::boxed::Box::new(SoftwarePackageVersion { core: ResourceCore::new(SoftwarePackageVersion::TYPE, TagFormat::List) }),
+        "AWS::IoT::Stream" => ::std::boxed::Box::new(Stream { core: ResourceCore::new(Stream::TYPE, TagFormat::List) }),
+        "AWS::IoT::Thing" => ::std::boxed::Box::new(Thing { core: ResourceCore::new(Thing::TYPE, TagFormat::None) }),
+        "AWS::IoT::ThingGroup" => ::std::boxed::Box::new(ThingGroup { core: ResourceCore::new(ThingGroup::TYPE, TagFormat::List) }),
+        "AWS::IoT::ThingPrincipalAttachment" => ::std::boxed::Box::new(ThingPrincipalAttachment { core: ResourceCore::new(ThingPrincipalAttachment::TYPE, TagFormat::None) }),
+        "AWS::IoT::ThingType" => ::std::boxed::Box::new(ThingType { core: ResourceCore::new(ThingType::TYPE, TagFormat::List) }),
+        "AWS::IoT::TopicRule" => ::std::boxed::Box::new(TopicRule { core: ResourceCore::new(TopicRule::TYPE, TagFormat::List) }),
+        "AWS::IoT::TopicRuleDestination" => ::std::boxed::Box::new(TopicRuleDestination { core: ResourceCore::new(TopicRuleDestination::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -3299,3 +3299,16 @@ pub mod pipeline {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::IoTAnalytics::Channel" => ::std::boxed::Box::new(Channel { core: ResourceCore::new(Channel::TYPE, TagFormat::List) }),
+        "AWS::IoTAnalytics::Dataset" => ::std::boxed::Box::new(Dataset { core: ResourceCore::new(Dataset::TYPE, TagFormat::List) }),
+        "AWS::IoTAnalytics::Datastore" => ::std::boxed::Box::new(Datastore { core: ResourceCore::new(Datastore::TYPE, TagFormat::List) }),
+        "AWS::IoTAnalytics::Pipeline" => ::std::boxed::Box::new(Pipeline { core: ResourceCore::new(Pipeline::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -259,3 +259,13 @@ pub mod suite_definition {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::IoTCoreDeviceAdvisor::SuiteDefinition" => ::std::boxed::Box::new(SuiteDefinition { core: ResourceCore::new(SuiteDefinition::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -4389,3 +4389,19 @@ pub mod vehicle {
         Hour => "HOUR",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::IoTFleetWise::Campaign" => ::std::boxed::Box::new(Campaign { core: ResourceCore::new(Campaign::TYPE, TagFormat::List) }),
+        "AWS::IoTFleetWise::DecoderManifest" => ::std::boxed::Box::new(DecoderManifest { core: ResourceCore::new(DecoderManifest::TYPE, TagFormat::List) }),
+        "AWS::IoTFleetWise::Fleet" => ::std::boxed::Box::new(Fleet { core: ResourceCore::new(Fleet::TYPE, TagFormat::List) }),
+        "AWS::IoTFleetWise::ModelManifest" => ::std::boxed::Box::new(ModelManifest { core: ResourceCore::new(ModelManifest::TYPE, TagFormat::List) }),
+        "AWS::IoTFleetWise::SignalCatalog" => ::std::boxed::Box::new(SignalCatalog { core: ResourceCore::new(SignalCatalog::TYPE, TagFormat::List) }),
+        "AWS::IoTFleetWise::StateTemplate" => ::std::boxed::Box::new(StateTemplate { core: ResourceCore::new(StateTemplate::TYPE, TagFormat::List) }),
+        "AWS::IoTFleetWise::Vehicle" => ::std::boxed::Box::new(Vehicle { core: ResourceCore::new(Vehicle::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -226,3 +226,13 @@ pub mod tunnel {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::IoTSecureTunneling::Tunnel" => ::std::boxed::Box::new(Tunnel { core: ResourceCore::new(Tunnel::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -5100,3 +5100,25 @@ pub mod workspace {
         KmsBasedEncryption => "KMS_BASED_ENCRYPTION",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::IoTSiteWise::AccessPolicy" => ::std::boxed::Box::new(AccessPolicy { core: ResourceCore::new(AccessPolicy::TYPE, TagFormat::None) }),
+        "AWS::IoTSiteWise::Application" => ::std::boxed::Box::new(Application { core: ResourceCore::new(Application::TYPE, TagFormat::List) }),
+        "AWS::IoTSiteWise::Asset" => ::std::boxed::Box::new(Asset { core: ResourceCore::new(Asset::TYPE, TagFormat::List) }),
+        "AWS::IoTSiteWise::AssetModel" => ::std::boxed::Box::new(AssetModel { core: ResourceCore::new(AssetModel::TYPE, TagFormat::List) }),
+        "AWS::IoTSiteWise::ComputationModel" => ::std::boxed::Box::new(ComputationModel { core: ResourceCore::new(ComputationModel::TYPE, TagFormat::List) }),
+        "AWS::IoTSiteWise::Dashboard" => ::std::boxed::Box::new(Dashboard { core: ResourceCore::new(Dashboard::TYPE, TagFormat::List) }),
+        "AWS::IoTSiteWise::Dataset" => ::std::boxed::Box::new(Dataset { core: ResourceCore::new(Dataset::TYPE, TagFormat::List) }),
+        "AWS::IoTSiteWise::Gateway" => ::std::boxed::Box::new(Gateway { core: ResourceCore::new(Gateway::TYPE, TagFormat::List) }),
+        "AWS::IoTSiteWise::Pipeline" => ::std::boxed::Box::new(Pipeline { core: ResourceCore::new(Pipeline::TYPE, TagFormat::List) }),
+        "AWS::IoTSiteWise::Portal" => ::std::boxed::Box::new(Portal { core: ResourceCore::new(Portal::TYPE, TagFormat::List) }),
+        "AWS::IoTSiteWise::Project" => ::std::boxed::Box::new(Project { core: ResourceCore::new(Project::TYPE, TagFormat::List) }),
+        "AWS::IoTSiteWise::Task" => ::std::boxed::Box::new(Task { core: ResourceCore::new(Task::TYPE, TagFormat::List) }),
+        "AWS::IoTSiteWise::Workspace" => ::std::boxed::Box::new(Workspace { core: ResourceCore::new(Workspace::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -133,3 +133,13 @@ pub mod flow_template {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::IoTThingsGraph::FlowTemplate" => ::std::boxed::Box::new(FlowTemplate { core: ResourceCore::new(FlowTemplate::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -2866,3 +2866,17 @@ impl Workspace {
         self.core.get_att("UpdateDateTime")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::IoTTwinMaker::ComponentType" => ::std::boxed::Box::new(ComponentType { core: ResourceCore::new(ComponentType::TYPE, TagFormat::Map) }),
+        "AWS::IoTTwinMaker::Entity" => ::std::boxed::Box::new(Entity { core: ResourceCore::new(Entity::TYPE, TagFormat::Map) }),
+        "AWS::IoTTwinMaker::Scene" => ::std::boxed::Box::new(Scene { core: ResourceCore::new(Scene::TYPE, TagFormat::Map) }),
+        "AWS::IoTTwinMaker::SyncJob" => ::std::boxed::Box::new(SyncJob { core: ResourceCore::new(SyncJob::TYPE, TagFormat::Map) }),
+        "AWS::IoTTwinMaker::Workspace" => ::std::boxed::Box::new(Workspace { core: ResourceCore::new(Workspace::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

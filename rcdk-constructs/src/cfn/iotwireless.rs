@@ -4087,3 +4087,23 @@ pub mod wireless_gateway {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::IoTWireless::Destination" => ::std::boxed::Box::new(Destination { core: ResourceCore::new(Destination::TYPE, TagFormat::List) }),
+        "AWS::IoTWireless::DeviceProfile" => ::std::boxed::Box::new(DeviceProfile { core: ResourceCore::new(DeviceProfile::TYPE, TagFormat::List) }),
+        "AWS::IoTWireless::FuotaTask" => ::std::boxed::Box::new(FuotaTask { core: ResourceCore::new(FuotaTask::TYPE, TagFormat::List) }),
+        "AWS::IoTWireless::MulticastGroup" => ::std::boxed::Box::new(MulticastGroup { core: ResourceCore::new(MulticastGroup::TYPE, TagFormat::List) }),
+        "AWS::IoTWireless::NetworkAnalyzerConfiguration" => ::std::boxed::Box::new(NetworkAnalyzerConfiguration { core: ResourceCore::new(NetworkAnalyzerConfiguration::TYPE, TagFormat::List) }),
+        "AWS::IoTWireless::PartnerAccount" => ::std::boxed::Box::new(PartnerAccount { core: ResourceCore::new(PartnerAccount::TYPE, TagFormat::List) }),
+        "AWS::IoTWireless::ServiceProfile" => ::std::boxed::Box::new(ServiceProfile { core: ResourceCore::new(ServiceProfile::TYPE, TagFormat::List) }),
+        "AWS::IoTWireless::TaskDefinition" => ::std::boxed::Box::new(TaskDefinition { core: ResourceCore::new(TaskDefinition::TYPE, TagFormat::List) }),
+        "AWS::IoTWireless::WirelessDevice" => ::std::boxed::Box::new(WirelessDevice { core: ResourceCore::new(WirelessDevice::TYPE, TagFormat::List) }),
+        "AWS::IoTWireless::WirelessDeviceImportTask" => ::std::boxed::Box::new(WirelessDeviceImportTask { core: ResourceCore::new(WirelessDeviceImportTask::TYPE, TagFormat::List) }),
+        "AWS::IoTWireless::WirelessGateway" => ::std::boxed::Box::new(WirelessGateway { core: ResourceCore::new(WirelessGateway::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -2362,3 +2362,23 @@ impl StreamKey {
         self.core.get_att("Value")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::IVS::AdConfiguration" => ::std::boxed::Box::new(AdConfiguration { core: ResourceCore::new(AdConfiguration::TYPE, TagFormat::List) }),
+        "AWS::IVS::Channel" => ::std::boxed::Box::new(Channel { core: ResourceCore::new(Channel::TYPE, TagFormat::List) }),
+        "AWS::IVS::EncoderConfiguration" => ::std::boxed::Box::new(EncoderConfiguration { core: ResourceCore::new(EncoderConfiguration::TYPE, TagFormat::List) }),
+        "AWS::IVS::IngestConfiguration" => ::std::boxed::Box::new(IngestConfiguration { core: ResourceCore::new(IngestConfiguration::TYPE, TagFormat::List) }),
+        "AWS::IVS::PlaybackKeyPair" => ::std::boxed::Box::new(PlaybackKeyPair { core: ResourceCore::new(PlaybackKeyPair::TYPE, TagFormat::List) }),
+        "AWS::IVS::PlaybackRestrictionPolicy" => ::std::boxed::Box::new(PlaybackRestrictionPolicy { core: ResourceCore::new(PlaybackRestrictionPolicy::TYPE, TagFormat::List) }),
+        "AWS::IVS::PublicKey" => ::std::boxed::Box::new(PublicKey { core: ResourceCore::new(PublicKey::TYPE, TagFormat::List) }),
+        "AWS::IVS::RecordingConfiguration" => ::std::boxed::Box::new(RecordingConfiguration { core: ResourceCore::new(RecordingConfiguration::TYPE, TagFormat::List) }),
+        "AWS::IVS::Stage" => ::std::boxed::Box::new(Stage { core: ResourceCore::new(Stage::TYPE, TagFormat::List) }),
+        "AWS::IVS::StorageConfiguration" => ::std::boxed::Box::new(StorageConfiguration { core: ResourceCore::new(StorageConfiguration::TYPE, TagFormat::List) }),
+        "AWS::IVS::StreamKey" => ::std::boxed::Box::new(StreamKey { core: ResourceCore::new(StreamKey::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

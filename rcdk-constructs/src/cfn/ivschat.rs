@@ -511,3 +511,14 @@ pub mod room {
         Deny => "DENY",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::IVSChat::LoggingConfiguration" => ::std::boxed::Box::new(LoggingConfiguration { core: ResourceCore::new(LoggingConfiguration::TYPE, TagFormat::List) }),
+        "AWS::IVSChat::Room" => ::std::boxed::Box::new(Room { core: ResourceCore::new(Room::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

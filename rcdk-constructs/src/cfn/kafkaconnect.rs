@@ -1537,3 +1537,15 @@ impl WorkerConfiguration {
         self.core.get_att("Revision")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::KafkaConnect::Connector" => ::std::boxed::Box::new(Connector { core: ResourceCore::new(Connector::TYPE, TagFormat::List) }),
+        "AWS::KafkaConnect::CustomPlugin" => ::std::boxed::Box::new(CustomPlugin { core: ResourceCore::new(CustomPlugin::TYPE, TagFormat::List) }),
+        "AWS::KafkaConnect::WorkerConfiguration" => ::std::boxed::Box::new(WorkerConfiguration { core: ResourceCore::new(WorkerConfiguration::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

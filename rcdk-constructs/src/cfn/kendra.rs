@@ -6642,3 +6642,18 @@ pub mod thesaurus {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Kendra::DataSource" => ::std::boxed::Box::new(DataSource { core: ResourceCore::new(DataSource::TYPE, TagFormat::List) }),
+        "AWS::Kendra::Faq" => ::std::boxed::Box::new(Faq { core: ResourceCore::new(Faq::TYPE, TagFormat::List) }),
+        "AWS::Kendra::FeaturedResultsSet" => ::std::boxed::Box::new(FeaturedResultsSet { core: ResourceCore::new(FeaturedResultsSet::TYPE, TagFormat::List) }),
+        "AWS::Kendra::Index" => ::std::boxed::Box::new(Index { core: ResourceCore::new(Index::TYPE, TagFormat::List) }),
+        "AWS::Kendra::QuerySuggestionsBlockList" => ::std::boxed::Box::new(QuerySuggestionsBlockList { core: ResourceCore::new(QuerySuggestionsBlockList::TYPE, TagFormat::List) }),
+        "AWS::Kendra::Thesaurus" => ::std::boxed::Box::new(Thesaurus { core: ResourceCore::new(Thesaurus::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -160,3 +160,13 @@ pub mod execution_plan {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::KendraRanking::ExecutionPlan" => ::std::boxed::Box::new(ExecutionPlan { core: ResourceCore::new(ExecutionPlan::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1625,3 +1625,16 @@ impl StreamConsumer {
         self.core.get_att("ConsumerCreationTimestamp")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Kinesis::Channel" => ::std::boxed::Box::new(Channel { core: ResourceCore::new(Channel::TYPE, TagFormat::List) }),
+        "AWS::Kinesis::ResourcePolicy" => ::std::boxed::Box::new(ResourcePolicy { core: ResourceCore::new(ResourcePolicy::TYPE, TagFormat::None) }),
+        "AWS::Kinesis::Stream" => ::std::boxed::Box::new(Stream { core: ResourceCore::new(Stream::TYPE, TagFormat::List) }),
+        "AWS::Kinesis::StreamConsumer" => ::std::boxed::Box::new(StreamConsumer { core: ResourceCore::new(StreamConsumer::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1587,3 +1587,15 @@ pub mod application_reference_data_source {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::KinesisAnalytics::Application" => ::std::boxed::Box::new(Application { core: ResourceCore::new(Application::TYPE, TagFormat::None) }),
+        "AWS::KinesisAnalytics::ApplicationOutput" => ::std::boxed::Box::new(ApplicationOutput { core: ResourceCore::new(ApplicationOutput::TYPE, TagFormat::None) }),
+        "AWS::KinesisAnalytics::ApplicationReferenceDataSource" => ::std::boxed::Box::new(ApplicationReferenceDataSource { core: ResourceCore::new(ApplicationReferenceDataSource::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

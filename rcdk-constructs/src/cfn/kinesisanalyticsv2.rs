@@ -3597,3 +3597,16 @@ pub mod application_reference_data_source {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::KinesisAnalyticsV2::Application" => ::std::boxed::Box::new(Application { core: ResourceCore::new(Application::TYPE, TagFormat::List) }),
+        "AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption" => ::std::boxed::Box::new(ApplicationCloudWatchLoggingOption { core: ResourceCore::new(ApplicationCloudWatchLoggingOption::TYPE, TagFormat::None) }),
+        "AWS::KinesisAnalyticsV2::ApplicationOutput" => ::std::boxed::Box::new(ApplicationOutput { core: ResourceCore::new(ApplicationOutput::TYPE, TagFormat::None) }),
+        "AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource" => ::std::boxed::Box::new(ApplicationReferenceDataSource { core: ResourceCore::new(ApplicationReferenceDataSource::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -6408,3 +6408,13 @@ pub mod delivery_stream {
         FailedEventsOnly => "FailedEventsOnly",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::KinesisFirehose::DeliveryStream" => ::std::boxed::Box::new(DeliveryStream { core: ResourceCore::new(DeliveryStream::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

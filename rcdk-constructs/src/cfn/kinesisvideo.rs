@@ -357,3 +357,14 @@ pub mod stream {
         Warm => "WARM",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::KinesisVideo::SignalingChannel" => ::std::boxed::Box::new(SignalingChannel { core: ResourceCore::new(SignalingChannel::TYPE, TagFormat::List) }),
+        "AWS::KinesisVideo::Stream" => ::std::boxed::Box::new(Stream { core: ResourceCore::new(Stream::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -657,3 +657,15 @@ impl ReplicaKey {
         self.core.get_att("KeyId")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::KMS::Alias" => ::std::boxed::Box::new(Alias { core: ResourceCore::new(Alias::TYPE, TagFormat::None) }),
+        "AWS::KMS::Key" => ::std::boxed::Box::new(Key { core: ResourceCore::new(Key::TYPE, TagFormat::List) }),
+        "AWS::KMS::ReplicaKey" => ::std::boxed::Box::new(ReplicaKey { core: ResourceCore::new(ReplicaKey::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -2732,3 +2732,19 @@ pub mod tag_association {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::LakeFormation::DataCellsFilter" => ::std::boxed::Box::new(DataCellsFilter { core: ResourceCore::new(DataCellsFilter::TYPE, TagFormat::None) }),
+        "AWS::LakeFormation::DataLakeSettings" => ::std::boxed::Box::new(DataLakeSettings { core: ResourceCore::new(DataLakeSettings::TYPE, TagFormat::None) }),
+        "AWS::LakeFormation::Permissions" => ::std::boxed::Box::new(Permissions { core: ResourceCore::new(Permissions::TYPE, TagFormat::None) }),
+        "AWS::LakeFormation::PrincipalPermissions" => ::std::boxed::Box::new(PrincipalPermissions { core: ResourceCore::new(PrincipalPermissions::TYPE, TagFormat::None) }),
+        "AWS::LakeFormation::Resource" => ::std::boxed::Box::new(Resource { core: ResourceCore::new(Resource::TYPE, TagFormat::None) }),
+        "AWS::LakeFormation::Tag" => ::std::boxed::Box::new(Tag { core: ResourceCore::new(Tag::TYPE, TagFormat::None) }),
+        "AWS::LakeFormation::TagAssociation" => ::std::boxed::Box::new(TagAssociation { core: ResourceCore::new(TagAssociation::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -8747,3 +8747,29 @@ pub mod web_function_revision {
         Warn => "WARN",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Lambda::Alias" => ::std::boxed::Box::new(Alias { core: ResourceCore::new(Alias::TYPE, TagFormat::None) }),
+        "AWS::Lambda::CapacityProvider" => ::std::boxed::Box::new(CapacityProvider { core: ResourceCore::new(CapacityProvider::TYPE, TagFormat::List) }),
+        "AWS::Lambda::CodeSigningConfig" => ::std::boxed::Box::new(CodeSigningConfig { core: ResourceCore::new(CodeSigningConfig::TYPE, TagFormat::List) }),
+        "AWS::Lambda::EventInvokeConfig" => ::std::boxed::Box::new(EventInvokeConfig { core: ResourceCore::new(EventInvokeConfig::TYPE, TagFormat::None) }),
+        "AWS::Lambda::EventSourceMapping" => ::std::boxed::Box::new(EventSourceMapping { core: ResourceCore::new(EventSourceMapping::TYPE, TagFormat::List) }),
+        "AWS::Lambda::Function" => ::std::boxed::Box::new(Function { core: ResourceCore::new(Function::TYPE, TagFormat::List) }),
+        "AWS::Lambda::LayerVersion" => ::std::boxed::Box::new(LayerVersion { core: ResourceCore::new(LayerVersion::TYPE, TagFormat::None) }),
+        "AWS::Lambda::LayerVersionPermission" => ::std::boxed::Box::new(LayerVersionPermission { core: ResourceCore::new(LayerVersionPermission::TYPE, TagFormat::None) }),
+        "AWS::Lambda::MicrovmImage" => ::std::boxed::Box::new(MicrovmImage { core: ResourceCore::new(MicrovmImage::TYPE, TagFormat::List) }),
+        "AWS::Lambda::NetworkConnector" => ::std::boxed::Box::new(NetworkConnector { core: ResourceCore::new(NetworkConnector::TYPE, TagFormat::List) }),
+        "AWS::Lambda::Permission" => ::std::boxed::Box::new(Permission { core: ResourceCore::new(Permission::TYPE, TagFormat::None) }),
+        "AWS::Lambda::ResourcePolicy" => ::std::boxed::Box::new(ResourcePolicy { core: ResourceCore::new(ResourcePolicy::TYPE, TagFormat::None) }),
+        "AWS::Lambda::Url" => ::std::boxed::Box::new(Url { core: ResourceCore::new(Url::TYPE, TagFormat::None) }),
+        "AWS::Lambda::Version" => ::std::boxed::Box::new(Version { core: ResourceCore::new(Version::TYPE, TagFormat::None) }),
+        "AWS::Lambda::WebFunction" => ::std::boxed::Box::new(WebFunction { core: ResourceCore::new(WebFunction::TYPE, TagFormat::List) }),
+        "AWS::Lambda::WebFunctionEndpoint" => ::std::boxed::Box::new(WebFunctionEndpoint { core: ResourceCore::new(WebFunctionEndpoint::TYPE, TagFormat::None) }),
+        "AWS::Lambda::WebFunctionRevision" => ::std::boxed::Box::new(WebFunctionRevision { core: ResourceCore::new(WebFunctionRevision::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -163,3 +163,13 @@ impl Deployment {
         self.core.get_att("Status")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::LaunchWizard::Deployment" => ::std::boxed::Box::new(Deployment { core: ResourceCore::new(Deployment::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

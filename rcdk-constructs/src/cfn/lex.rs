@@ -9069,3 +9069,16 @@ impl ResourcePolicy {
         self.core.get_att("RevisionId")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Lex::Bot" => ::std::boxed::Box::new(Bot { core: ResourceCore::new(Bot::TYPE, TagFormat::None) }),
+        "AWS::Lex::BotAlias" => ::std::boxed::Box::new(BotAlias { core: ResourceCore::new(BotAlias::TYPE, TagFormat::None) }),
+        "AWS::Lex::BotVersion" => ::std::boxed::Box::new(BotVersion { core: ResourceCore::new(BotVersion::TYPE, TagFormat::None) }),
+        "AWS::Lex::ResourcePolicy" => ::std::boxed::Box::new(ResourcePolicy { core: ResourceCore::new(ResourcePolicy::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

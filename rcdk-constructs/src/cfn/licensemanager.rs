@@ -2419,3 +2419,18 @@ pub mod report_generator {
         LicenseAssetGroupUsageReport => "LicenseAssetGroupUsageReport",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::LicenseManager::Grant" => ::std::boxed::Box::new(Grant { core: ResourceCore::new(Grant::TYPE, TagFormat::List) }),
+        "AWS::LicenseManager::License" => ::std::boxed::Box::new(License { core: ResourceCore::new(License::TYPE, TagFormat::List) }),
+        "AWS::LicenseManager::LicenseAssetGroup" => ::std::boxed::Box::new(LicenseAssetGroup { core: ResourceCore::new(LicenseAssetGroup::TYPE, TagFormat::List) }),
+        "AWS::LicenseManager::LicenseAssetRuleSet" => ::std::boxed::Box::new(LicenseAssetRuleSet { core: ResourceCore::new(LicenseAssetRuleSet::TYPE, TagFormat::List) }),
+        "AWS::LicenseManager::LicenseConfiguration" => ::std::boxed::Box::new(LicenseConfiguration { core: ResourceCore::new(LicenseConfiguration::TYPE, TagFormat::List) }),
+        "AWS::LicenseManager::ReportGenerator" => ::std::boxed::Box::new(ReportGenerator { core: ResourceCore::new(ReportGenerator::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -137,3 +137,13 @@ pub mod subscription_provider {
         RedHat => "RedHat",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::LicenseManagerLinuxSubscriptions::SubscriptionProvider" => ::std::boxed::Box::new(SubscriptionProvider { core: ResourceCore::new(SubscriptionProvider::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -337,3 +337,13 @@ pub mod license_server_endpoint {
         RdsSal => "RDS_SAL",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::LicenseManagerUserSubscriptions::LicenseServerEndpoint" => ::std::boxed::Box::new(LicenseServerEndpoint { core: ResourceCore::new(LicenseServerEndpoint::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -5702,3 +5702,29 @@ impl StaticIp {
         self.core.get_att("IpAddress")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Lightsail::Alarm" => ::std::boxed::Box::new(Alarm { core: ResourceCore::new(Alarm::TYPE, TagFormat::None) }),
+        "AWS::Lightsail::Bucket" => ::std::boxed::Box::new(Bucket { core: ResourceCore::new(Bucket::TYPE, TagFormat::List) }),
+        "AWS::Lightsail::Certificate" => ::std::boxed::Box::new(Certificate { core: ResourceCore::new(Certificate::TYPE, TagFormat::List) }),
+        "AWS::Lightsail::ContactMethod" => ::std::boxed::Box::new(ContactMethod { core: ResourceCore::new(ContactMethod::TYPE, TagFormat::None) }),
+        "AWS::Lightsail::Container" => ::std::boxed::Box::new(Container { core: ResourceCore::new(Container::TYPE, TagFormat::List) }),
+        "AWS::Lightsail::Database" => ::std::boxed::Box::new(Database { core: ResourceCore::new(Database::TYPE, TagFormat::List) }),
+        "AWS::Lightsail::DatabaseSnapshot" => ::std::boxed::Box::new(DatabaseSnapshot { core: ResourceCore::new(DatabaseSnapshot::TYPE, TagFormat::List) }),
+        "AWS::Lightsail::Disk" => ::std::boxed::Box::new(Disk { core: ResourceCore::new(Disk::TYPE, TagFormat::List) }),
+        "AWS::Lightsail::DiskSnapshot" => ::std::boxed::Box::new(DiskSnapshot { core: ResourceCore::new(DiskSnapshot::TYPE, TagFormat::List) }),
+        "AWS::Lightsail::Distribution" => ::std::boxed::Box::new(Distribution { core: ResourceCore::new(Distribution::TYPE, TagFormat::List) }),
+        "AWS::Lightsail::Domain" => ::std::boxed::Box::new(Domain { core: ResourceCore::new(Domain::TYPE, TagFormat::List) }),
+        "AWS::Lightsail::Instance" => ::std::boxed::Box::new(Instance { core: ResourceCore::new(Instance::TYPE, TagFormat::List) }),
+        "AWS::Lightsail::InstanceSnapshot" => ::std::boxed::Box::new(InstanceSnapshot { core: ResourceCore::new(InstanceSnapshot::TYPE, TagFormat::List) }),
+        "AWS::Lightsail::KeyPair" => ::std::boxed::Box::new(KeyPair { core: ResourceCore::new(KeyPair::TYPE, TagFormat::List) }),
+        "AWS::Lightsail::LoadBalancer" => ::std::boxed::Box::new(LoadBalancer { core: ResourceCore::new(LoadBalancer::TYPE, TagFormat::List) }),
+        "AWS::Lightsail::LoadBalancerTlsCertificate" => ::std::boxed::Box::new(LoadBalancerTlsCertificate { core: ResourceCore::new(LoadBalancerTlsCertificate::TYPE, TagFormat::None) }),
+        "AWS::Lightsail::StaticIp" => ::std::boxed::Box::new(StaticIp { core: ResourceCore::new(StaticIp::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

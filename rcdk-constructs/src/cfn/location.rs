@@ -1429,3 +1429,19 @@ impl TrackerConsumer {
         self.core.ref_()
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Location::APIKey" => ::std::boxed::Box::new(ApiKey { core: ResourceCore::new(ApiKey::TYPE, TagFormat::List) }),
+        "AWS::Location::GeofenceCollection" => ::std::boxed::Box::new(GeofenceCollection { core: ResourceCore::new(GeofenceCollection::TYPE, TagFormat::List) }),
+        "AWS::Location::Map" => ::std::boxed::Box::new(Map { core: ResourceCore::new(Map::TYPE, TagFormat::List) }),
+        "AWS::Location::PlaceIndex" => ::std::boxed::Box::new(PlaceIndex { core: ResourceCore::new(PlaceIndex::TYPE, TagFormat::List) }),
+        "AWS::Location::RouteCalculator" => ::std::boxed::Box::new(RouteCalculator { core: ResourceCore::new(RouteCalculator::TYPE, TagFormat::List) }),
+        "AWS::Location::Tracker" => ::std::boxed::Box::new(Tracker { core: ResourceCore::new(Tracker::TYPE, TagFormat::List) }),
+        "AWS::Location::TrackerConsumer" => ::std::boxed::Box::new(TrackerConsumer { core: ResourceCore::new(TrackerConsumer::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -5048,3 +5048,28 @@ pub mod transformer {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Logs::AccountPolicy" => ::std::boxed::Box::new(AccountPolicy { core: ResourceCore::new(AccountPolicy::TYPE, TagFormat::None) }),
+        "AWS::Logs::Delivery" => ::std::boxed::Box::new(Delivery { core: ResourceCore::new(Delivery::TYPE, TagFormat::List) }),
+        "AWS::Logs::DeliveryDestination" => ::std::boxed::Box::new(DeliveryDestination { core: ResourceCore::new(DeliveryDestination::TYPE, TagFormat::List) }),
+        "AWS::Logs::DeliverySource" => ::std::boxed::Box::new(DeliverySource { core: ResourceCore::new(DeliverySource::TYPE, TagFormat::List) }),
+        "AWS::Logs::Destination" => ::std::boxed::Box::new(Destination { core: ResourceCore::new(Destination::TYPE, TagFormat::List) }),
+        "AWS::Logs::Integration" => ::std::boxed::Box::new(Integration { core: ResourceCore::new(Integration::TYPE, TagFormat::None) }),
+        "AWS::Logs::LogAnomalyDetector" => ::std::boxed::Box::new(LogAnomalyDetector { core: ResourceCore::new(LogAnomalyDetector::TYPE, TagFormat::None) }),
+        "AWS::Logs::LogGroup" => ::std::boxed::Box::new(LogGroup { core: ResourceCore::new(LogGroup::TYPE, TagFormat::List) }),
+        "AWS::Logs::LogStream" => ::std::boxed::Box::new(LogStream { core: ResourceCore::new(LogStream::TYPE, TagFormat::None) }),
+        "AWS::Logs::MetricFilter" => ::std::boxed::Box::new(MetricFilter { core: ResourceCore::new(MetricFilter::TYPE, TagFormat::None) }),
+        "AWS::Logs::QueryDefinition" => ::std::boxed::Box::new(QueryDefinition { core: ResourceCore::new(QueryDefinition::TYPE, TagFormat::None) }),
+        "AWS::Logs::ResourcePolicy" => ::std::boxed::Box::new(ResourcePolicy { core: ResourceCore::new(ResourcePolicy::TYPE, TagFormat::None) }),
+        "AWS::Logs::ScheduledQuery" => ::std::boxed::Box::new(ScheduledQuery { core: ResourceCore::new(ScheduledQuery::TYPE, TagFormat::List) }),
+        "AWS::Logs::StorageTierPolicy" => ::std::boxed::Box::new(StorageTierPolicy { core: ResourceCore::new(StorageTierPolicy::TYPE, TagFormat::None) }),
+        "AWS::Logs::SubscriptionFilter" => ::std::boxed::Box::new(SubscriptionFilter { core: ResourceCore::new(SubscriptionFilter::TYPE, TagFormat::None) }),
+        "AWS::Logs::Transformer" => ::std::boxed::Box::new(Transformer { core: ResourceCore::new(Transformer::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -515,3 +515,13 @@ pub mod inference_scheduler {
         Pt1H => "PT1H",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::LookoutEquipment::InferenceScheduler" => ::std::boxed::Box::new(InferenceScheduler { core: ResourceCore::new(InferenceScheduler::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -67,3 +67,13 @@ impl Project {
         self.core.get_att("Arn")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::LookoutVision::Project" => ::std::boxed::Box::new(Project { core: ResourceCore::new(Project::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

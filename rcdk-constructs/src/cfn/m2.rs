@@ -837,3 +837,15 @@ pub mod environment {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::M2::Application" => ::std::boxed::Box::new(Application { core: ResourceCore::new(Application::TYPE, TagFormat::Map) }),
+        "AWS::M2::Deployment" => ::std::boxed::Box::new(Deployment { core: ResourceCore::new(Deployment::TYPE, TagFormat::None) }),
+        "AWS::M2::Environment" => ::std::boxed::Box::new(Environment { core: ResourceCore::new(Environment::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -926,3 +926,17 @@ pub mod session {
         Paused => "PAUSED",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Macie::AllowList" => ::std::boxed::Box::new(AllowList { core: ResourceCore::new(AllowList::TYPE, TagFormat::List) }),
+        "AWS::Macie::CustomDataIdentifier" => ::std::boxed::Box::new(CustomDataIdentifier { core: ResourceCore::new(CustomDataIdentifier::TYPE, TagFormat::List) }),
+        "AWS::Macie::FindingsFilter" => ::std::boxed::Box::new(FindingsFilter { core: ResourceCore::new(FindingsFilter::TYPE, TagFormat::List) }),
+        "AWS::Macie::Member" => ::std::boxed::Box::new(Member { core: ResourceCore::new(Member::TYPE, TagFormat::List) }),
+        "AWS::Macie::Session" => ::std::boxed::Box::new(Session { core: ResourceCore::new(Session::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -868,3 +868,15 @@ pub mod node {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ManagedBlockchain::Accessor" => ::std::boxed::Box::new(Accessor { core: ResourceCore::new(Accessor::TYPE, TagFormat::List) }),
+        "AWS::ManagedBlockchain::Member" => ::std::boxed::Box::new(Member { core: ResourceCore::new(Member::TYPE, TagFormat::None) }),
+        "AWS::ManagedBlockchain::Node" => ::std::boxed::Box::new(Node { core: ResourceCore::new(Node::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -11767,3 +11767,25 @@ pub mod router_output {
         Output20 => "OUTPUT_20",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::MediaConnect::Bridge" => ::std::boxed::Box::new(Bridge { core: ResourceCore::new(Bridge::TYPE, TagFormat::None) }),
+        "AWS::MediaConnect::BridgeOutput" => ::std::boxed::Box::new(BridgeOutput { core: ResourceCore::new(BridgeOutput::TYPE, TagFormat::None) }),
+        "AWS::MediaConnect::BridgeSource" => ::std::boxed::Box::new(BridgeSource { core: ResourceCore::new(BridgeSource::TYPE, TagFormat::None) }),
+        "AWS::MediaConnect::Flow" => ::std::boxed::Box::new(Flow { core: ResourceCore::new(Flow::TYPE, TagFormat::List) }),
+        "AWS::MediaConnect::FlowEntitlement" => ::std::boxed::Box::new(FlowEntitlement { core: ResourceCore::new(FlowEntitlement::TYPE, TagFormat::List) }),
+        "AWS::MediaConnect::FlowMediaStream" => ::std::boxed::Box::new(FlowMediaStream { core: ResourceCore::new(FlowMediaStream::TYPE, TagFormat::List) }),
+        "AWS::MediaConnect::FlowOutput" => ::std::boxed::Box::new(FlowOutput { core: ResourceCore::new(FlowOutput::TYPE, TagFormat::List) }),
+        "AWS::MediaConnect::FlowSource" => ::std::boxed::Box::new(FlowSource { core: ResourceCore::new(FlowSource::TYPE, TagFormat::List) }),
+        "AWS::MediaConnect::FlowVpcInterface" => ::std::boxed::Box::new(FlowVpcInterface { core: ResourceCore::new(FlowVpcInterface::TYPE, TagFormat::List) }),
+        "AWS::MediaConnect::Gateway" => ::std::boxed::Box::new(Gateway { core: ResourceCore::new(Gateway::TYPE, TagFormat::None) }),
+        "AWS::MediaConnect::RouterInput" => ::std::boxed::Box::new(RouterInput { core: ResourceCore::new(RouterInput::TYPE, TagFormat::List) }),
+        "AWS::MediaConnect::RouterNetworkInterface" => ::std::boxed::Box::new(RouterNetworkInterface { core: ResourceCore::new(RouterNetworkInterface::TYPE, TagFormat::List) }),
+        "AWS::MediaConnect::RouterOutput" => ::std::boxed::Box::new(RouterOutput { core: ResourceCore::new(RouterOutput::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

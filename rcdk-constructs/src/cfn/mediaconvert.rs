@@ -789,3 +789,16 @@ pub mod queue {
         Paused => "PAUSED",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::MediaConvert::CertificateAssociation" => ::std::boxed::Box::new(CertificateAssociation { core: ResourceCore::new(CertificateAssociation::TYPE, TagFormat::None) }),
+        "AWS::MediaConvert::JobTemplate" => ::std::boxed::Box::new(JobTemplate { core: ResourceCore::new(JobTemplate::TYPE, TagFormat::None) }),
+        "AWS::MediaConvert::Preset" => ::std::boxed::Box::new(Preset { core: ResourceCore::new(Preset::TYPE, TagFormat::None) }),
+        "AWS::MediaConvert::Queue" => ::std::boxed::Box::new(Queue { core: ResourceCore::new(Queue::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -23911,3 +23911,27 @@ impl SignalMap {
         self.core.get_att("Status")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::MediaLive::Channel" => ::std::boxed::Box::new(Channel { core: ResourceCore::new(Channel::TYPE, TagFormat::None) }),
+        "AWS::MediaLive::ChannelPlacementGroup" => ::std::boxed::Box::new(ChannelPlacementGroup { core: ResourceCore::new(ChannelPlacementGroup::TYPE, TagFormat::List) }),
+        "AWS::MediaLive::CloudWatchAlarmTemplate" => ::std::boxed::Box::new(CloudWatchAlarmTemplate { core: ResourceCore::new(CloudWatchAlarmTemplate::TYPE, TagFormat::Map) }),
+        "AWS::MediaLive::CloudWatchAlarmTemplateGroup" => ::std::boxed::Box::new(CloudWatchAlarmTemplateGroup { core: ResourceCore::new(CloudWatchAlarmTemplateGroup::TYPE, TagFormat::Map) }),
+        "AWS::MediaLive::Cluster" => ::std::boxed::Box::new(Cluster { core: ResourceCore::new(Cluster::TYPE, TagFormat::List) }),
+        "AWS::MediaLive::EventBridgeRuleTemplate" => ::std::boxed::Box::new(EventBridgeRuleTemplate { core: ResourceCore::new(EventBridgeRuleTemplate::TYPE, TagFormat::Map) }),
+        "AWS::MediaLive::EventBridgeRuleTemplateGroup" => ::std::boxed::Box::new(EventBridgeRuleTemplateGroup { core: ResourceCore::new(EventBridgeRuleTemplateGroup::TYPE, TagFormat::Map) }),
+        "AWS::MediaLive::Input" => ::std::boxed::Box::new(Input { core: ResourceCore::new(Input::TYPE, TagFormat::None) }),
+        "AWS::MediaLive::InputSecurityGroup" => ::std::boxed::Box::new(InputSecurityGroup { core: ResourceCore::new(InputSecurityGroup::TYPE, TagFormat::None) }),
+        "AWS::MediaLive::Multiplex" => ::std::boxed::Box::new(Multiplex { core: ResourceCore::new(Multiplex::TYPE, TagFormat::List) }),
+        "AWS::MediaLive::Multiplexprogram" => ::std::boxed::Box::new(Multiplexprogram { core: ResourceCore::new(Multiplexprogram::TYPE, TagFormat::None) }),
+        "AWS::MediaLive::Network" => ::std::boxed::Box::new(Network { core: ResourceCore::new(Network::TYPE, TagFormat::List) }),
+        "AWS::MediaLive::Node" => ::std::boxed::Box::new(Node { core: ResourceCore::new(Node::TYPE, TagFormat::List) }),
+        "AWS::MediaLive::SdiSource" => ::std::boxed::Box::new(SdiSource { core: ResourceCore::new(SdiSource::TYPE, TagFormat::List) }),
+        "AWS::MediaLive::SignalMap" => ::std::boxed::Box::new(SignalMap { core: ResourceCore::new(SignalMap::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

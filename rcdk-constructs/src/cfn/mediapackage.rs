@@ -4471,3 +4471,17 @@ pub mod packaging_group {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::MediaPackage::Asset" => ::std::boxed::Box::new(Asset { core: ResourceCore::new(Asset::TYPE, TagFormat::List) }),
+        "AWS::MediaPackage::Channel" => ::std::boxed::Box::new(Channel { core: ResourceCore::new(Channel::TYPE, TagFormat::List) }),
+        "AWS::MediaPackage::OriginEndpoint" => ::std::boxed::Box::new(OriginEndpoint { core: ResourceCore::new(OriginEndpoint::TYPE, TagFormat::List) }),
+        "AWS::MediaPackage::PackagingConfiguration" => ::std::boxed::Box::new(PackagingConfiguration { core: ResourceCore::new(PackagingConfiguration::TYPE, TagFormat::List) }),
+        "AWS::MediaPackage::PackagingGroup" => ::std::boxed::Box::new(PackagingGroup { core: ResourceCore::new(PackagingGroup::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

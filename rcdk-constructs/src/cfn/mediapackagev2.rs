@@ -4559,3 +4559,17 @@ pub mod origin_endpoint_policy {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::MediaPackageV2::Channel" => ::std::boxed::Box::new(Channel { core: ResourceCore::new(Channel::TYPE, TagFormat::List) }),
+        "AWS::MediaPackageV2::ChannelGroup" => ::std::boxed::Box::new(ChannelGroup { core: ResourceCore::new(ChannelGroup::TYPE, TagFormat::List) }),
+        "AWS::MediaPackageV2::ChannelPolicy" => ::std::boxed::Box::new(ChannelPolicy { core: ResourceCore::new(ChannelPolicy::TYPE, TagFormat::None) }),
+        "AWS::MediaPackageV2::OriginEndpoint" => ::std::boxed::Box::new(OriginEndpoint { core: ResourceCore::new(OriginEndpoint::TYPE, TagFormat::List) }),
+        "AWS::MediaPackageV2::OriginEndpointPolicy" => ::std::boxed::Box::new(OriginEndpointPolicy { core: ResourceCore::new(OriginEndpointPolicy::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

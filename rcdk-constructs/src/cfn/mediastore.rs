@@ -386,3 +386,13 @@ pub mod container {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::MediaStore::Container" => ::std::boxed::Box::new(Container { core: ResourceCore::new(Container::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -6369,3 +6369,21 @@ pub mod vod_source {
         Hls => "HLS",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::MediaTailor::Channel" => ::std::boxed::Box::new(Channel { core: ResourceCore::new(Channel::TYPE, TagFormat::List) }),
+        "AWS::MediaTailor::ChannelPolicy" => ::std::boxed::Box::new(ChannelPolicy { core: ResourceCore::new(ChannelPolicy::TYPE, TagFormat::None) }),
+        "AWS::MediaTailor::Function" => ::std::boxed::Box::new(Function { core: ResourceCore::new(Function::TYPE, TagFormat::List) }),
+        "AWS::MediaTailor::LiveSource" => ::std::boxed::Box::new(LiveSource { core: ResourceCore::new(LiveSource::TYPE, TagFormat::List) }),
+        "AWS::MediaTailor::PlaybackConfiguration" => ::std::boxed::Box::new(PlaybackConfiguration { core: ResourceCore::new(PlaybackConfiguration::TYPE, TagFormat::List) }),
+        "AWS::MediaTailor::PrefetchSchedule" => ::std::boxed::Box::new(PrefetchSchedule { core: ResourceCore::new(PrefetchSchedule::TYPE, TagFormat::List) }),
+        "AWS::MediaTailor::Program" => ::std::boxed::Box::new(Program { core: ResourceCore::new(Program::TYPE, TagFormat::None) }),
+        "AWS::MediaTailor::SourceLocation" => ::std::boxed::Box::new(SourceLocation { core: ResourceCore::new(SourceLocation::TYPE, TagFormat::List) }),
+        "AWS::MediaTailor::VodSource" => ::std::boxed::Box::new(VodSource { core: ResourceCore::new(VodSource::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1573,3 +1573,19 @@ pub mod user {
         Iam => "iam",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::MemoryDB::ACL" => ::std::boxed::Box::new(Acl { core: ResourceCore::new(Acl::TYPE, TagFormat::List) }),
+        "AWS::MemoryDB::Cluster" => ::std::boxed::Box::new(Cluster { core: ResourceCore::new(Cluster::TYPE, TagFormat::List) }),
+        "AWS::MemoryDB::MultiRegionCluster" => ::std::boxed::Box::new(MultiRegionCluster { core: ResourceCore::new(MultiRegionCluster::TYPE, TagFormat::List) }),
+        "AWS::MemoryDB::ParameterGroup" => ::std::boxed::Box::new(ParameterGroup { core: ResourceCore::new(ParameterGroup::TYPE, TagFormat::List) }),
+        "AWS::MemoryDB::Snapshot" => ::std::boxed::Box::new(Snapshot { core: ResourceCore::new(Snapshot::TYPE, TagFormat::List) }),
+        "AWS::MemoryDB::SubnetGroup" => ::std::boxed::Box::new(SubnetGroup { core: ResourceCore::new(SubnetGroup::TYPE, TagFormat::List) }),
+        "AWS::MemoryDB::User" => ::std::boxed::Box::new(User { core: ResourceCore::new(User::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

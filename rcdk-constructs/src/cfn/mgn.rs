@@ -1558,3 +1558,15 @@ pub mod network_migration_definition {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::MGN::Connector" => ::std::boxed::Box::new(Connector { core: ResourceCore::new(Connector::TYPE, TagFormat::List) }),
+        "AWS::MGN::LaunchConfigurationTemplate" => ::std::boxed::Box::new(LaunchConfigurationTemplate { core: ResourceCore::new(LaunchConfigurationTemplate::TYPE, TagFormat::List) }),
+        "AWS::MGN::NetworkMigrationDefinition" => ::std::boxed::Box::new(NetworkMigrationDefinition { core: ResourceCore::new(NetworkMigrationDefinition::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -587,3 +587,14 @@ pub mod identity_source {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::MPA::ApprovalTeam" => ::std::boxed::Box::new(ApprovalTeam { core: ResourceCore::new(ApprovalTeam::TYPE, TagFormat::List) }),
+        "AWS::MPA::IdentitySource" => ::std::boxed::Box::new(IdentitySource { core: ResourceCore::new(IdentitySource::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

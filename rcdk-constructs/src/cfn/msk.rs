@@ -5901,3 +5901,21 @@ pub mod vpc_connection {
         Tls => "TLS",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::MSK::BatchScramSecret" => ::std::boxed::Box::new(BatchScramSecret { core: ResourceCore::new(BatchScramSecret::TYPE, TagFormat::None) }),
+        "AWS::MSK::Channel" => ::std::boxed::Box::new(Channel { core: ResourceCore::new(Channel::TYPE, TagFormat::Map) }),
+        "AWS::MSK::Cluster" => ::std::boxed::Box::new(Cluster { core: ResourceCore::new(Cluster::TYPE, TagFormat::Map) }),
+        "AWS::MSK::ClusterPolicy" => ::std::boxed::Box::new(ClusterPolicy { core: ResourceCore::new(ClusterPolicy::TYPE, TagFormat::None) }),
+        "AWS::MSK::Configuration" => ::std::boxed::Box::new(Configuration { core: ResourceCore::new(Configuration::TYPE, TagFormat::None) }),
+        "AWS::MSK::Replicator" => ::std::boxed::Box::new(Replicator { core: ResourceCore::new(Replicator::TYPE, TagFormat::List) }),
+        "AWS::MSK::ServerlessCluster" => ::std::boxed::Box::new(ServerlessCluster { core: ResourceCore::new(ServerlessCluster::TYPE, TagFormat::Map) }),
+        "AWS::MSK::Topic" => ::std::boxed::Box::new(Topic { core: ResourceCore::new(Topic::TYPE, TagFormat::None) }),
+        "AWS::MSK::VpcConnection" => ::std::boxed::Box::new(VpcConnection { core: ResourceCore::new(VpcConnection::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

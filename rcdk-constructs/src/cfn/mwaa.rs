@@ -898,3 +898,13 @@ pub mod environment {
         Graceful => "GRACEFUL",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::MWAA::Environment" => ::std::boxed::Box::new(Environment { core: ResourceCore::new(Environment::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

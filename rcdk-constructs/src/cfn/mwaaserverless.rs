@@ -574,3 +574,13 @@ pub mod workflow {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::MWAAServerless::Workflow" => ::std::boxed::Box::new(Workflow { core: ResourceCore::new(Workflow::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

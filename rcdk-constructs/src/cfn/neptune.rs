@@ -1823,3 +1823,19 @@ pub mod global_cluster {
         Neptune => "neptune",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Neptune::DBCluster" => ::std::boxed::Box::new(DbCluster { core: ResourceCore::new(DbCluster::TYPE, TagFormat::List) }),
+        "AWS::Neptune::DBClusterParameterGroup" => ::std::boxed::Box::new(DbClusterParameterGroup { core: ResourceCore::new(DbClusterParameterGroup::TYPE, TagFormat::List) }),
+        "AWS::Neptune::DBInstance" => ::std::boxed::Box::new(DbInstance { core: ResourceCore::new(DbInstance::TYPE, TagFormat::List) }),
+        "AWS::Neptune::DBParameterGroup" => ::std::boxed::Box::new(DbParameterGroup { core: ResourceCore::new(DbParameterGroup::TYPE, TagFormat::List) }),
+        "AWS::Neptune::DBSubnetGroup" => ::std::boxed::Box::new(DbSubnetGroup { core: ResourceCore::new(DbSubnetGroup::TYPE, TagFormat::List) }),
+        "AWS::Neptune::EventSubscription" => ::std::boxed::Box::new(EventSubscription { core: ResourceCore::new(EventSubscription::TYPE, TagFormat::List) }),
+        "AWS::Neptune::GlobalCluster" => ::std::boxed::Box::new(GlobalCluster { core: ResourceCore::new(GlobalCluster::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -846,3 +846,15 @@ impl PrivateGraphEndpoint {
         self.core.get_att("VpcEndpointId")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::NeptuneGraph::Graph" => ::std::boxed::Box::new(Graph { core: ResourceCore::new(Graph::TYPE, TagFormat::List) }),
+        "AWS::NeptuneGraph::GraphSnapshot" => ::std::boxed::Box::new(GraphSnapshot { core: ResourceCore::new(GraphSnapshot::TYPE, TagFormat::List) }),
+        "AWS::NeptuneGraph::PrivateGraphEndpoint" => ::std::boxed::Box::new(PrivateGraphEndpoint { core: ResourceCore::new(PrivateGraphEndpoint::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -4267,3 +4267,19 @@ pub mod vpc_endpoint_association {
         Ipv6 => "IPV6",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::NetworkFirewall::ContainerAssociation" => ::std::boxed::Box::new(ContainerAssociation { core: ResourceCore::new(ContainerAssociation::TYPE, TagFormat::List) }),
+        "AWS::NetworkFirewall::Firewall" => ::std::boxed::Box::new(Firewall { core: ResourceCore::new(Firewall::TYPE, TagFormat::List) }),
+        "AWS::NetworkFirewall::FirewallPolicy" => ::std::boxed::Box::new(FirewallPolicy { core: ResourceCore::new(FirewallPolicy::TYPE, TagFormat::List) }),
+        "AWS::NetworkFirewall::LoggingConfiguration" => ::std::boxed::Box::new(LoggingConfiguration { core: ResourceCore::new(LoggingConfiguration::TYPE, TagFormat::None) }),
+        "AWS::NetworkFirewall::RuleGroup" => ::std::boxed::Box::new(RuleGroup { core: ResourceCore::new(RuleGroup::TYPE, TagFormat::List) }),
+        "AWS::NetworkFirewall::TLSInspectionConfiguration" => ::std::boxed::Box::new(TlsInspectionConfiguration { core: ResourceCore::new(TlsInspectionConfiguration::TYPE, TagFormat::List) }),
+        "AWS::NetworkFirewall::VpcEndpointAssociation" => ::std::boxed::Box::new(VpcEndpointAssociation { core: ResourceCore::new(VpcEndpointAssociation::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -520,3 +520,14 @@ pub mod scope {
         Account => "ACCOUNT",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::NetworkFlowMonitor::Monitor" => ::std::boxed::Box::new(Monitor { core: ResourceCore::new(Monitor::TYPE, TagFormat::List) }),
+        "AWS::NetworkFlowMonitor::Scope" => ::std::boxed::Box::new(Scope { core: ResourceCore::new(Scope::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -2885,3 +2885,28 @@ pub mod vpc_attachment {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::NetworkManager::ConnectAttachment" => ::std::boxed::Box::new(ConnectAttachment { core: ResourceCore::new(ConnectAttachment::TYPE, TagFormat::List) }),
+        "AWS::NetworkManager::ConnectPeer" => ::std::boxed::Box::new(ConnectPeer { core: ResourceCore::new(ConnectPeer::TYPE, TagFormat::List) }),
+        "AWS::NetworkManager::CoreNetwork" => ::std::boxed::Box::new(CoreNetwork { core: ResourceCore::new(CoreNetwork::TYPE, TagFormat::List) }),
+        "AWS::NetworkManager::CoreNetworkPrefixListAssociation" => ::std::boxed::Box::new(CoreNetworkPrefixListAssociation { core: ResourceCore::new(CoreNetworkPrefixListAssociation::TYPE, TagFormat::None) }),
+        "AWS::NetworkManager::CustomerGatewayAssociation" => ::std::boxed::Box::new(CustomerGatewayAssociation { core: ResourceCore::new(CustomerGatewayAssociation::TYPE, TagFormat::None) }),
+        "AWS::NetworkManager::Device" => ::std::boxed::Box::new(Device { core: ResourceCore::new(Device::TYPE, TagFormat::List) }),
+        "AWS::NetworkManager::DirectConnectGatewayAttachment" => ::std::boxed::Box::new(DirectConnectGatewayAttachment { core: ResourceCore::new(DirectConnectGatewayAttachment::TYPE, TagFormat::List) }),
+        "AWS::NetworkManager::GlobalNetwork" => ::std::boxed::Box::new(GlobalNetwork { core: ResourceCore::new(GlobalNetwork::TYPE, TagFormat::List) }),
+        "AWS::NetworkManager::Link" => ::std::boxed::Box::new(Link { core: ResourceCore::new(Link::TYPE, TagFormat::List) }),
+        "AWS::NetworkManager::LinkAssociation" => ::std::boxed::Box::new(LinkAssociation { core: ResourceCore::new(LinkAssociation::TYPE, TagFormat::None) }),
+        "AWS::NetworkManager::Site" => ::std::boxed::Box::new(Site { core: ResourceCore::new(Site::TYPE, TagFormat::List) }),
+        "AWS::NetworkManager::SiteToSiteVpnAttachment" => ::std::boxed::Box::new(SiteToSiteVpnAttachment { core: ResourceCore::new(SiteToSiteVpnAttachment::TYPE, TagFormat::List) }),
+        "AWS::NetworkManager::TransitGatewayPeering" => ::std::boxed::Box::new(TransitGatewayPeering { core: ResourceCore::new(TransitGatewayPeering::TYPE, TagFormat::List) }),
+        "AWS::NetworkManager::TransitGatewayRegistration" => ::std::boxed::Box::new(TransitGatewayRegistration { core: ResourceCore::new(TransitGatewayRegistration::TYPE, TagFormat::None) }),
+        "AWS::NetworkManager::TransitGatewayRouteTableAttachment" => ::std::boxed::Box::new(TransitGatewayRouteTableAttachment { core: ResourceCore::new(TransitGatewayRouteTableAttachment::TYPE, TagFormat::List) }),
+        "AWS::NetworkManager::VpcAttachment" => ::std::boxed::Box::new(VpcAttachment { core: ResourceCore::new(VpcAttachment::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1179,3 +1179,17 @@ pub mod template {
         IgwFirewall => "IGW_FIREWALL",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::NetworkSecurityManager::Deployment" => ::std::boxed::Box::new(Deployment { core: ResourceCore::new(Deployment::TYPE, TagFormat::List) }),
+        "AWS::NetworkSecurityManager::Policy" => ::std::boxed::Box::new(Policy { core: ResourceCore::new(Policy::TYPE, TagFormat::List) }),
+        "AWS::NetworkSecurityManager::Rule" => ::std::boxed::Box::new(Rule { core: ResourceCore::new(Rule::TYPE, TagFormat::List) }),
+        "AWS::NetworkSecurityManager::Scope" => ::std::boxed::Box::new(Scope { core: ResourceCore::new(Scope::TYPE, TagFormat::List) }),
+        "AWS::NetworkSecurityManager::Template" => ::std::boxed::Box::new(Template { core: ResourceCore::new(Template::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

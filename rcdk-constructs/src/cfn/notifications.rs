@@ -631,3 +631,19 @@ impl OrganizationalUnitAssociation {
         self.core.ref_()
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Notifications::ChannelAssociation" => ::std::boxed::Box::new(ChannelAssociation { core: ResourceCore::new(ChannelAssociation::TYPE, TagFormat::None) }),
+        "AWS::Notifications::EventRule" => ::std::boxed::Box::new(EventRule { core: ResourceCore::new(EventRule::TYPE, TagFormat::None) }),
+        "AWS::Notifications::ManagedNotificationAccountContactAssociation" => ::std::boxed::Box::new(ManagedNotificationAccountContactAssociation { core: ResourceCore::new(ManagedNotificationAccountContactAssociation::TYPE, TagFormat::None) }),
+        "AWS::Notifications::ManagedNotificationAdditionalChannelAssociation" => ::std::boxed::Box::new(ManagedNotificationAdditionalChannelAssociation { core: ResourceCore::new(ManagedNotificationAdditionalChannelAssociation::TYPE, TagFormat::None) }),
+        "AWS::Notifications::NotificationConfiguration" => ::std::boxed::Box::new(NotificationConfiguration { core: ResourceCore::new(NotificationConfiguration::TYPE, TagFormat::List) }),
+        "AWS::Notifications::NotificationHub" => ::std::boxed::Box::new(NotificationHub { core: ResourceCore::new(NotificationHub::TYPE, TagFormat::None) }),
+        "AWS::Notifications::OrganizationalUnitAssociation" => ::std::boxed::Box::new(OrganizationalUnitAssociation { core: ResourceCore::new(OrganizationalUnitAssociation::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -140,3 +140,13 @@ impl EmailContact {
         self.core.get_att("EmailContact.UpdateTime")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::NotificationsContacts::EmailContact" => ::std::boxed::Box::new(EmailContact { core: ResourceCore::new(EmailContact::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

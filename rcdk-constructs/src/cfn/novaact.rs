@@ -171,3 +171,13 @@ pub mod workflow_definition {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::NovaAct::WorkflowDefinition" => ::std::boxed::Box::new(WorkflowDefinition { core: ResourceCore::new(WorkflowDefinition::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -338,3 +338,14 @@ impl Sink {
         self.core.get_att("Arn")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Oam::Link" => ::std::boxed::Box::new(Link { core: ResourceCore::new(Link::TYPE, TagFormat::Map) }),
+        "AWS::Oam::Sink" => ::std::boxed::Box::new(Sink { core: ResourceCore::new(Sink::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -4493,3 +4493,19 @@ pub mod telemetry_rule {
         Metrics => "Metrics",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ObservabilityAdmin::DatasetIntegration" => ::std::boxed::Box::new(DatasetIntegration { core: ResourceCore::new(DatasetIntegration::TYPE, TagFormat::List) }),
+        "AWS::ObservabilityAdmin::OrganizationCentralizationRule" => ::std::boxed::Box::new(OrganizationCentralizationRule { core: ResourceCore::new(OrganizationCentralizationRule::TYPE, TagFormat::List) }),
+        "AWS::ObservabilityAdmin::OrganizationTelemetryRule" => ::std::boxed::Box::new(OrganizationTelemetryRule { core: ResourceCore::new(OrganizationTelemetryRule::TYPE, TagFormat::List) }),
+        "AWS::ObservabilityAdmin::S3TableIntegration" => ::std::boxed::Box::new(S3TableIntegration { core: ResourceCore::new(S3TableIntegration::TYPE, TagFormat::List) }),
+        "AWS::ObservabilityAdmin::TelemetryEnrichment" => ::std::boxed::Box::new(TelemetryEnrichment { core: ResourceCore::new(TelemetryEnrichment::TYPE, TagFormat::None) }),
+        "AWS::ObservabilityAdmin::TelemetryPipelines" => ::std::boxed::Box::new(TelemetryPipelines { core: ResourceCore::new(TelemetryPipelines::TYPE, TagFormat::List) }),
+        "AWS::ObservabilityAdmin::TelemetryRule" => ::std::boxed::Box::new(TelemetryRule { core: ResourceCore::new(TelemetryRule::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

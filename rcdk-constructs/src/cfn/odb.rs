@@ -3113,3 +3113,17 @@ impl OdbPeeringConnection {
         self.core.get_att_list("PeerNetworkCidrs")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ODB::CloudAutonomousVmCluster" => ::std::boxed::Box::new(CloudAutonomousVmCluster { core: ResourceCore::new(CloudAutonomousVmCluster::TYPE, TagFormat::List) }),
+        "AWS::ODB::CloudExadataInfrastructure" => ::std::boxed::Box::new(CloudExadataInfrastructure { core: ResourceCore::new(CloudExadataInfrastructure::TYPE, TagFormat::List) }),
+        "AWS::ODB::CloudVmCluster" => ::std::boxed::Box::new(CloudVmCluster { core: ResourceCore::new(CloudVmCluster::TYPE, TagFormat::List) }),
+        "AWS::ODB::OdbNetwork" => ::std::boxed::Box::new(OdbNetwork { core: ResourceCore::new(OdbNetwork::TYPE, TagFormat::List) }),
+        "AWS::ODB::OdbPeeringConnection" => ::std::boxed::Box::new(OdbPeeringConnection { core: ResourceCore::new(OdbPeeringConnection::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

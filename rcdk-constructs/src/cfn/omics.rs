@@ -3425,3 +3425,21 @@ pub mod workflow_version {
         Dynamic => "DYNAMIC",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Omics::AnnotationStore" => ::std::boxed::Box::new(AnnotationStore { core: ResourceCore::new(AnnotationStore::TYPE, TagFormat::Map) }),
+        "AWS::Omics::Configuration" => ::std::boxed::Box::new(Configuration { core: ResourceCore::new(Configuration::TYPE, TagFormat::Map) }),
+        "AWS::Omics::ReferenceStore" => ::std::boxed::Box::new(ReferenceStore { core: ResourceCore::new(ReferenceStore::TYPE, TagFormat::Map) }),
+        "AWS::Omics::RunCache" => ::std::boxed::Box::new(RunCache { core: ResourceCore::new(RunCache::TYPE, TagFormat::List) }),
+        "AWS::Omics::RunGroup" => ::std::boxed::Box::new(RunGroup { core: ResourceCore::new(RunGroup::TYPE, TagFormat::Map) }),
+        "AWS::Omics::SequenceStore" => ::std::boxed::Box::new(SequenceStore { core: ResourceCore::new(SequenceStore::TYPE, TagFormat::Map) }),
+        "AWS::Omics::VariantStore" => ::std::boxed::Box::new(VariantStore { core: ResourceCore::new(VariantStore::TYPE, TagFormat::Map) }),
+        "AWS::Omics::Workflow" => ::std::boxed::Box::new(Workflow { core: ResourceCore::new(Workflow::TYPE, TagFormat::Map) }),
+        "AWS::Omics::WorkflowVersion" => ::std::boxed::Box::new(WorkflowVersion { core: ResourceCore::new(WorkflowVersion::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

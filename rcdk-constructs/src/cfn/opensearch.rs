@@ -192,3 +192,13 @@ pub mod data_source {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::OpenSearch::DataSource" => ::std::boxed::Box::new(DataSource { core: ResourceCore::new(DataSource::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -2466,3 +2466,21 @@ impl VpcEndpoint {
         self.core.get_att("Id")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::OpenSearchServerless::AccessPolicy" => ::std::boxed::Box::new(AccessPolicy { core: ResourceCore::new(AccessPolicy::TYPE, TagFormat::None) }),
+        "AWS::OpenSearchServerless::Collection" => ::std::boxed::Box::new(Collection { core: ResourceCore::new(Collection::TYPE, TagFormat::List) }),
+        "AWS::OpenSearchServerless::CollectionGroup" => ::std::boxed::Box::new(CollectionGroup { core: ResourceCore::new(CollectionGroup::TYPE, TagFormat::List) }),
+        "AWS::OpenSearchServerless::CollectionIndex" => ::std::boxed::Box::new(CollectionIndex { core: ResourceCore::new(CollectionIndex::TYPE, TagFormat::None) }),
+        "AWS::OpenSearchServerless::Index" => ::std::boxed::Box::new(Index { core: ResourceCore::new(Index::TYPE, TagFormat::None) }),
+        "AWS::OpenSearchServerless::LifecyclePolicy" => ::std::boxed::Box::new(LifecyclePolicy { core: ResourceCore::new(LifecyclePolicy::TYPE, TagFormat::None) }),
+        "AWS::OpenSearchServerless::SecurityConfig" => ::std::boxed::Box::new(SecurityConfig { core: ResourceCore::new(SecurityConfig::TYPE, TagFormat::None) }),
+        "AWS::OpenSearchServerless::SecurityPolicy" => ::std::boxed::Box::new(SecurityPolicy { core: ResourceCore::new(SecurityPolicy::TYPE, TagFormat::None) }),
+        "AWS::OpenSearchServerless::VpcEndpoint" => ::std::boxed::Box::new(VpcEndpoint { core: ResourceCore::new(VpcEndpoint::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

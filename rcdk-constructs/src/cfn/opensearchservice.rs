@@ -3042,3 +3042,14 @@ pub mod domain {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::OpenSearchService::Application" => ::std::boxed::Box::new(Application { core: ResourceCore::new(Application::TYPE, TagFormat::List) }),
+        "AWS::OpenSearchService::Domain" => ::std::boxed::Box::new(Domain { core: ResourceCore::new(Domain::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

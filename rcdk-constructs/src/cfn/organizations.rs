@@ -651,3 +651,17 @@ impl ResourcePolicy {
         self.core.get_att("Arn")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Organizations::Account" => ::std::boxed::Box::new(Account { core: ResourceCore::new(Account::TYPE, TagFormat::List) }),
+        "AWS::Organizations::Organization" => ::std::boxed::Box::new(Organization { core: ResourceCore::new(Organization::TYPE, TagFormat::None) }),
+        "AWS::Organizations::OrganizationalUnit" => ::std::boxed::Box::new(OrganizationalUnit { core: ResourceCore::new(OrganizationalUnit::TYPE, TagFormat::List) }),
+        "AWS::Organizations::Policy" => ::std::boxed::Box::new(Policy { core: ResourceCore::new(Policy::TYPE, TagFormat::List) }),
+        "AWS::Organizations::ResourcePolicy" => ::std::boxed::Box::new(ResourcePolicy { core: ResourceCore::new(ResourcePolicy::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

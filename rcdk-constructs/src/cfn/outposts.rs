@@ -959,3 +959,14 @@ pub mod site {
         Uplink100G => "UPLINK_100G",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Outposts::Outpost" => ::std::boxed::Box::new(Outpost { core: ResourceCore::new(Outpost::TYPE, TagFormat::List) }),
+        "AWS::Outposts::Site" => ::std::boxed::Box::new(Site { core: ResourceCore::new(Site::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -713,3 +713,15 @@ impl PackageVersion {
         self.core.get_att("RegisteredTime")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Panorama::ApplicationInstance" => ::std::boxed::Box::new(ApplicationInstance { core: ResourceCore::new(ApplicationInstance::TYPE, TagFormat::List) }),
+        "AWS::Panorama::Package" => ::std::boxed::Box::new(Package { core: ResourceCore::new(Package::TYPE, TagFormat::List) }),
+        "AWS::Panorama::PackageVersion" => ::std::boxed::Box::new(PackageVersion { core: ResourceCore::new(PackageVersion::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

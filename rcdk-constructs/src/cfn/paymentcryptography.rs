@@ -759,3 +759,14 @@ pub mod key {
         Sha1 => "SHA_1",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::PaymentCryptography::Alias" => ::std::boxed::Box::new(Alias { core: ResourceCore::new(Alias::TYPE, TagFormat::None) }),
+        "AWS::PaymentCryptography::Key" => ::std::boxed::Box::new(Key { core: ResourceCore::new(Key::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -3684,3 +3684,17 @@ pub mod template_group_access_control_entry {
         Deny => "DENY",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::PCAConnectorAD::Connector" => ::std::boxed::Box::new(Connector { core: ResourceCore::new(Connector::TYPE, TagFormat::Map) }),
+        "AWS::PCAConnectorAD::DirectoryRegistration" => ::std::boxed::Box::new(DirectoryRegistration { core: ResourceCore::new(DirectoryRegistration::TYPE, TagFormat::Map) }),
+        "AWS::PCAConnectorAD::ServicePrincipalName" => ::std::boxed::Box::new(ServicePrincipalName { core: ResourceCore::new(ServicePrincipalName::TYPE, TagFormat::None) }),
+        "AWS::PCAConnectorAD::Template" => ::std::boxed::Box::new(Template { core: ResourceCore::new(Template::TYPE, TagFormat::Map) }),
+        "AWS::PCAConnectorAD::TemplateGroupAccessControlEntry" => ::std::boxed::Box::new(TemplateGroupAccessControlEntry { core: ResourceCore::new(TemplateGroupAccessControlEntry::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -291,3 +291,14 @@ pub mod connector {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::PCAConnectorSCEP::Challenge" => ::std::boxed::Box::new(Challenge { core: ResourceCore::new(Challenge::TYPE, TagFormat::Map) }),
+        "AWS::PCAConnectorSCEP::Connector" => ::std::boxed::Box::new(Connector { core: ResourceCore::new(Connector::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -2092,3 +2092,15 @@ pub mod queue {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::PCS::Cluster" => ::std::boxed::Box::new(Cluster { core: ResourceCore::new(Cluster::TYPE, TagFormat::Map) }),
+        "AWS::PCS::ComputeNodeGroup" => ::std::boxed::Box::new(ComputeNodeGroup { core: ResourceCore::new(ComputeNodeGroup::TYPE, TagFormat::Map) }),
+        "AWS::PCS::Queue" => ::std::boxed::Box::new(Queue { core: ResourceCore::new(Queue::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -2090,3 +2090,20 @@ pub mod solution {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Personalize::Campaign" => ::std::boxed::Box::new(Campaign { core: ResourceCore::new(Campaign::TYPE, TagFormat::List) }),
+        "AWS::Personalize::Dataset" => ::std::boxed::Box::new(Dataset { core: ResourceCore::new(Dataset::TYPE, TagFormat::List) }),
+        "AWS::Personalize::DatasetGroup" => ::std::boxed::Box::new(DatasetGroup { core: ResourceCore::new(DatasetGroup::TYPE, TagFormat::List) }),
+        "AWS::Personalize::EventTracker" => ::std::boxed::Box::new(EventTracker { core: ResourceCore::new(EventTracker::TYPE, TagFormat::List) }),
+        "AWS::Personalize::Filter" => ::std::boxed::Box::new(Filter { core: ResourceCore::new(Filter::TYPE, TagFormat::List) }),
+        "AWS::Personalize::MetricAttribution" => ::std::boxed::Box::new(MetricAttribution { core: ResourceCore::new(MetricAttribution::TYPE, TagFormat::None) }),
+        "AWS::Personalize::Schema" => ::std::boxed::Box::new(Schema { core: ResourceCore::new(Schema::TYPE, TagFormat::List) }),
+        "AWS::Personalize::Solution" => ::std::boxed::Box::new(Solution { core: ResourceCore::new(Solution::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

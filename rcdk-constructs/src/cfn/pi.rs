@@ -171,3 +171,13 @@ pub mod perf_reports {
         Docdb => "DOCDB",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::PI::PerfReports" => ::std::boxed::Box::new(PerfReports { core: ResourceCore::new(PerfReports::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

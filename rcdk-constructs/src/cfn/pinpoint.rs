@@ -6779,3 +6779,31 @@ impl VoiceChannel {
         self.core.get_att("Id")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Pinpoint::ADMChannel" => ::std::boxed::Box::new(AdmChannel { core: ResourceCore::new(AdmChannel::TYPE, TagFormat::None) }),
+        "AWS::Pinpoint::APNSChannel" => ::std::boxed::Box::new(ApnsChannel { core: ResourceCore::new(ApnsChannel::TYPE, TagFormat::None) }),
+        "AWS::Pinpoint::APNSSandboxChannel" => ::std::boxed::Box::new(ApnsSandboxChannel { core: ResourceCore::new(ApnsSandboxChannel::TYPE, TagFormat::None) }),
+        "AWS::Pinpoint::APNSVoipChannel" => ::std::boxed::Box::new(ApnsVoipChannel { core: ResourceCore::new(ApnsVoipChannel::TYPE, TagFormat::None) }),
+        "AWS::Pinpoint::APNSVoipSandboxChannel" => ::std::boxed::Box::new(ApnsVoipSandboxChannel { core: ResourceCore::new(ApnsVoipSandboxChannel::TYPE, TagFormat::None) }),
+        "AWS::Pinpoint::App" => ::std::boxed::Box::new(App { core: ResourceCore::new(App::TYPE, TagFormat::None) }),
+        "AWS::Pinpoint::ApplicationSettings" => ::std::boxed::Box::new(ApplicationSettings { core: ResourceCore::new(ApplicationSettings::TYPE, TagFormat::None) }),
+        "AWS::Pinpoint::BaiduChannel" => ::std::boxed::Box::new(BaiduChannel { core: ResourceCore::new(BaiduChannel::TYPE, TagFormat::None) }),
+        "AWS::Pinpoint::Campaign" => ::std::boxed::Box::new(Campaign { core: ResourceCore::new(Campaign::TYPE, TagFormat::None) }),
+        "AWS::Pinpoint::EmailChannel" => ::std::boxed::Box::new(EmailChannel { core: ResourceCore::new(EmailChannel::TYPE, TagFormat::None) }),
+        "AWS::Pinpoint::EmailTemplate" => ::std::boxed::Box::new(EmailTemplate { core: ResourceCore::new(EmailTemplate::TYPE, TagFormat::None) }),
+        "AWS::Pinpoint::EventStream" => ::std::boxed::Box::new(EventStream { core: ResourceCore::new(EventStream::TYPE, TagFormat::None) }),
+        "AWS::Pinpoint::GCMChannel" => ::std::boxed::Box::new(GcmChannel { core: ResourceCore::new(GcmChannel::TYPE, TagFormat::None) }),
+        "AWS::Pinpoint::InAppTemplate" => ::std::boxed::Box::new(InAppTemplate { core: ResourceCore::new(InAppTemplate::TYPE, TagFormat::None) }),
+        "AWS::Pinpoint::PushTemplate" => ::std::boxed::Box::new(PushTemplate { core: ResourceCore::new(PushTemplate::TYPE, TagFormat::None) }),
+        "AWS::Pinpoint::SMSChannel" => ::std::boxed::Box::new(SmsChannel { core: ResourceCore::new(SmsChannel::TYPE, TagFormat::None) }),
+        "AWS::Pinpoint::Segment" => ::std::boxed::Box::new(Segment { core: ResourceCore::new(Segment::TYPE, TagFormat::None) }),
+        "AWS::Pinpoint::SmsTemplate" => ::std::boxed::Box::new(SmsTemplate { core: ResourceCore::new(SmsTemplate::TYPE, TagFormat::None) }),
+        "AWS::Pinpoint::VoiceChannel" => ::std::boxed::Box::new(VoiceChannel { core: ResourceCore::new(VoiceChannel::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

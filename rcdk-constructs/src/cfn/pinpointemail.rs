@@ -993,3 +993,16 @@ pub mod identity {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::PinpointEmail::ConfigurationSet" => ::std::boxed::Box::new(ConfigurationSet { core: ResourceCore::new(ConfigurationSet::TYPE, TagFormat::List) }),
+        "AWS::PinpointEmail::ConfigurationSetEventDestination" => ::std::boxed::Box::new(ConfigurationSetEventDestination { core: ResourceCore::new(ConfigurationSetEventDestination::TYPE, TagFormat::None) }),
+        "AWS::PinpointEmail::DedicatedIpPool" => ::std::boxed::Box::new(DedicatedIpPool { core: ResourceCore::new(DedicatedIpPool::TYPE, TagFormat::List) }),
+        "AWS::PinpointEmail::Identity" => ::std::boxed::Box::new(Identity { core: ResourceCore::new(Identity::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

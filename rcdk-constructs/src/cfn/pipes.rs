@@ -5130,3 +5130,13 @@ pub mod pipe {
         TimestampFormat => "TIMESTAMP_FORMAT",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Pipes::Pipe" => ::std::boxed::Box::new(Pipe { core: ResourceCore::new(Pipe::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -111,3 +111,13 @@ impl Lexicon {
         self.core.get_att("Size")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Polly::Lexicon" => ::std::boxed::Box::new(Lexicon { core: ResourceCore::new(Lexicon::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -194,3 +194,13 @@ pub mod subscription {
         CfPremiumL7 => "CF_PREMIUM_L7",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::PricingPlanManager::Subscription" => ::std::boxed::Box::new(Subscription { core: ResourceCore::new(Subscription::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -523,3 +523,15 @@ pub mod service_template {
         CustomerManaged => "CUSTOMER_MANAGED",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Proton::EnvironmentAccountConnection" => ::std::boxed::Box::new(EnvironmentAccountConnection { core: ResourceCore::new(EnvironmentAccountConnection::TYPE, TagFormat::List) }),
+        "AWS::Proton::EnvironmentTemplate" => ::std::boxed::Box::new(EnvironmentTemplate { core: ResourceCore::new(EnvironmentTemplate::TYPE, TagFormat::List) }),
+        "AWS::Proton::ServiceTemplate" => ::std::boxed::Box::new(ServiceTemplate { core: ResourceCore::new(ServiceTemplate::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -4345,3 +4345,20 @@ pub mod web_experience {
         Disabled => "DISABLED",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::QBusiness::Application" => ::std::boxed::Box::new(Application { core: ResourceCore::new(Application::TYPE, TagFormat::List) }),
+        "AWS::QBusiness::DataAccessor" => ::std::boxed::Box::new(DataAccessor { core: ResourceCore::new(DataAccessor::TYPE, TagFormat::List) }),
+        "AWS::QBusiness::DataSource" => ::std::boxed::Box::new(DataSource { core: ResourceCore::new(DataSource::TYPE, TagFormat::List) }),
+        "AWS::QBusiness::Index" => ::std::boxed::Box::new(Index { core: ResourceCore::new(Index::TYPE, TagFormat::List) }),
+        "AWS::QBusiness::Permission" => ::std::boxed::Box::new(Permission { core: ResourceCore::new(Permission::TYPE, TagFormat::None) }),
+        "AWS::QBusiness::Plugin" => ::std::boxed::Box::new(Plugin { core: ResourceCore::new(Plugin::TYPE, TagFormat::List) }),
+        "AWS::QBusiness::Retriever" => ::std::boxed::Box::new(Retriever { core: ResourceCore::new(Retriever::TYPE, TagFormat::List) }),
+        "AWS::QBusiness::WebExperience" => ::std::boxed::Box::new(WebExperience { core: ResourceCore::new(WebExperience::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

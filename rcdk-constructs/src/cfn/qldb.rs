@@ -343,3 +343,14 @@ pub mod stream {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::QLDB::Ledger" => ::std::boxed::Box::new(Ledger { core: ResourceCore::new(Ledger::TYPE, TagFormat::List) }),
+        "AWS::QLDB::Stream" => ::std::boxed::Box::new(Stream { core: ResourceCore::new(Stream::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -786,3 +786,18 @@ impl SourceAssociation {
         self.core.get_att("LastUpdatedTime")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::RAM::Permission" => ::std::boxed::Box::new(Permission { core: ResourceCore::new(Permission::TYPE, TagFormat::List) }),
+        "AWS::RAM::PermissionAssociation" => ::std::boxed::Box::new(PermissionAssociation { core: ResourceCore::new(PermissionAssociation::TYPE, TagFormat::None) }),
+        "AWS::RAM::PrincipalAssociation" => ::std::boxed::Box::new(PrincipalAssociation { core: ResourceCore::new(PrincipalAssociation::TYPE, TagFormat::None) }),
+        "AWS::RAM::ResourceAssociation" => ::std::boxed::Box::new(ResourceAssociation { core: ResourceCore::new(ResourceAssociation::TYPE, TagFormat::None) }),
+        "AWS::RAM::ResourceShare" => ::std::boxed::Box::new(ResourceShare { core: ResourceCore::new(ResourceShare::TYPE, TagFormat::List) }),
+        "AWS::RAM::SourceAssociation" => ::std::boxed::Box::new(SourceAssociation { core: ResourceCore::new(SourceAssociation::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

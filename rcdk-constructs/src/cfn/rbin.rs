@@ -396,3 +396,13 @@ pub mod rule {
         Days => "DAYS",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Rbin::Rule" => ::std::boxed::Box::new(Rule { core: ResourceCore::new(Rule::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -8664,3 +8664,32 @@ pub mod option_group {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::RDS::ClusterSnapshot" => ::std::boxed::Box::new(ClusterSnapshot { core: ResourceCore::new(ClusterSnapshot::TYPE, TagFormat::List) }),
+        "AWS::RDS::CustomDBEngineVersion" => ::std::boxed::Box::new(CustomDbEngineVersion { core: ResourceCore::new(CustomDbEngineVersion::TYPE, TagFormat::List) }),
+        "AWS::RDS::DBCluster" => ::std::boxed::Box::new(DbCluster { core: ResourceCore::new(DbCluster::TYPE, TagFormat::List) }),
+        "AWS::RDS::DBClusterEndpoint" => ::std::boxed::Box::new(DbClusterEndpoint { core: ResourceCore::new(DbClusterEndpoint::TYPE, TagFormat::List) }),
+        "AWS::RDS::DBClusterParameterGroup" => ::std::boxed::Box::new(DbClusterParameterGroup { core: ResourceCore::new(DbClusterParameterGroup::TYPE, TagFormat::List) }),
+        "AWS::RDS::DBInstance" => ::std::boxed::Box::new(DbInstance { core: ResourceCore::new(DbInstance::TYPE, TagFormat::List) }),
+        "AWS::RDS::DBParameterGroup" => ::std::boxed::Box::new(DbParameterGroup { core: ResourceCore::new(DbParameterGroup::TYPE, TagFormat::List) }),
+        "AWS::RDS::DBProxy" => ::std::boxed::Box::new(DbProxy { core: ResourceCore::new(DbProxy::TYPE, TagFormat::List) }),
+        "AWS::RDS::DBProxyEndpoint" => ::std::boxed::Box::new(DbProxyEndpoint { core: ResourceCore::new(DbProxyEndpoint::TYPE, TagFormat::List) }),
+        "AWS::RDS::DBProxyTargetGroup" => ::std::boxed::Box::new(DbProxyTargetGroup { core: ResourceCore::new(DbProxyTargetGroup::TYPE, TagFormat::List) }),
+        "AWS::RDS::DBSecurityGroup" => ::std::boxed::Box::new(DbSecurityGroup { core: ResourceCore::new(DbSecurityGroup::TYPE, TagFormat::List) }),
+        "AWS::RDS::DBSecurityGroupIngress" => ::std::boxed::Box::new(DbSecurityGroupIngress { core: ResourceCore::new(DbSecurityGroupIngress::TYPE, TagFormat::None) }),
+        "AWS::RDS::DBShardGroup" => ::std::boxed::Box::new(DbShardGroup { core: ResourceCore::new(DbShardGroup::TYPE, TagFormat::List) }),
+        "AWS::RDS::DBSnapshot" => ::std::boxed::Box::new(DbSnapshot { core: ResourceCore::new(DbSnapshot::TYPE, TagFormat::List) }),
+        "AWS::RDS::DBSubnetGroup" => ::std::boxed::Box::new(DbSubnetGroup { core: ResourceCore::new(DbSubnetGroup::TYPE, TagFormat::List) }),
+        "AWS::RDS::Deployment" => ::std::boxed::Box::new(Deployment { core: ResourceCore::new(Deployment::TYPE, TagFormat::List) }),
+        "AWS::RDS::EventSubscription" => ::std::boxed::Box::new(EventSubscription { core: ResourceCore::new(EventSubscription::TYPE, TagFormat::List) }),
+        "AWS::RDS::GlobalCluster" => ::std::boxed::Box::new(GlobalCluster { core: ResourceCore::new(GlobalCluster::TYPE, TagFormat::List) }),
+        "AWS::RDS::Integration" => ::std::boxed::Box::new(Integration { core: ResourceCore::new(Integration::TYPE, TagFormat::List) }),
+        "AWS::RDS::OptionGroup" => ::std::boxed::Box::new(OptionGroup { core: ResourceCore::new(OptionGroup::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -4168,3 +4168,28 @@ pub mod usage_limit {
         Monthly => "monthly",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Redshift::Cluster" => ::std::boxed::Box::new(Cluster { core: ResourceCore::new(Cluster::TYPE, TagFormat::List) }),
+        "AWS::Redshift::ClusterParameterGroup" => ::std::boxed::Box::new(ClusterParameterGroup { core: ResourceCore::new(ClusterParameterGroup::TYPE, TagFormat::List) }),
+        "AWS::Redshift::ClusterSecurityGroup" => ::std::boxed::Box::new(ClusterSecurityGroup { core: ResourceCore::new(ClusterSecurityGroup::TYPE, TagFormat::List) }),
+        "AWS::Redshift::ClusterSecurityGroupIngress" => ::std::boxed::Box::new(ClusterSecurityGroupIngress { core: ResourceCore::new(ClusterSecurityGroupIngress::TYPE, TagFormat::None) }),
+        "AWS::Redshift::ClusterSubnetGroup" => ::std::boxed::Box::new(ClusterSubnetGroup { core: ResourceCore::new(ClusterSubnetGroup::TYPE, TagFormat::List) }),
+        "AWS::Redshift::EndpointAccess" => ::std::boxed::Box::new(EndpointAccess { core: ResourceCore::new(EndpointAccess::TYPE, TagFormat::None) }),
+        "AWS::Redshift::EndpointAuthorization" => ::std::boxed::Box::new(EndpointAuthorization { core: ResourceCore::new(EndpointAuthorization::TYPE, TagFormat::None) }),
+        "AWS::Redshift::EventSubscription" => ::std::boxed::Box::new(EventSubscription { core: ResourceCore::new(EventSubscription::TYPE, TagFormat::List) }),
+        "AWS::Redshift::Integration" => ::std::boxed::Box::new(Integration { core: ResourceCore::new(Integration::TYPE, TagFormat::List) }),
+        "AWS::Redshift::QEV2IdcApplication" => ::std::boxed::Box::new(Qev2IdcApplication { core: ResourceCore::new(Qev2IdcApplication::TYPE, TagFormat::List) }),
+        "AWS::Redshift::RedshiftIdcApplication" => ::std::boxed::Box::new(RedshiftIdcApplication { core: ResourceCore::new(RedshiftIdcApplication::TYPE, TagFormat::List) }),
+        "AWS::Redshift::ScheduledAction" => ::std::boxed::Box::new(ScheduledAction { core: ResourceCore::new(ScheduledAction::TYPE, TagFormat::None) }),
+        "AWS::Redshift::Snapshot" => ::std::boxed::Box::new(Snapshot { core: ResourceCore::new(Snapshot::TYPE, TagFormat::List) }),
+        "AWS::Redshift::SnapshotCopyGrant" => ::std::boxed::Box::new(SnapshotCopyGrant { core: ResourceCore::new(SnapshotCopyGrant::TYPE, TagFormat::List) }),
+        "AWS::Redshift::SnapshotSchedule" => ::std::boxed::Box::new(SnapshotSchedule { core: ResourceCore::new(SnapshotSchedule::TYPE, TagFormat::List) }),
+        "AWS::Redshift::UsageLimit" => ::std::boxed::Box::new(UsageLimit { core: ResourceCore::new(UsageLimit::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

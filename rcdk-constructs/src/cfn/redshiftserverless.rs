@@ -1941,3 +1941,15 @@ pub mod workgroup {
         Deleting => "DELETING",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::RedshiftServerless::Namespace" => ::std::boxed::Box::new(Namespace { core: ResourceCore::new(Namespace::TYPE, TagFormat::List) }),
+        "AWS::RedshiftServerless::Snapshot" => ::std::boxed::Box::new(Snapshot { core: ResourceCore::new(Snapshot::TYPE, TagFormat::List) }),
+        "AWS::RedshiftServerless::Workgroup" => ::std::boxed::Box::new(Workgroup { core: ResourceCore::new(Workgroup::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

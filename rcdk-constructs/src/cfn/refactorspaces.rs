@@ -1040,3 +1040,16 @@ pub mod service {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::RefactorSpaces::Application" => ::std::boxed::Box::new(Application { core: ResourceCore::new(Application::TYPE, TagFormat::List) }),
+        "AWS::RefactorSpaces::Environment" => ::std::boxed::Box::new(Environment { core: ResourceCore::new(Environment::TYPE, TagFormat::List) }),
+        "AWS::RefactorSpaces::Route" => ::std::boxed::Box::new(Route { core: ResourceCore::new(Route::TYPE, TagFormat::List) }),
+        "AWS::RefactorSpaces::Service" => ::std::boxed::Box::new(Service { core: ResourceCore::new(Service::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

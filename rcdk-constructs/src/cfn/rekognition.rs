@@ -958,3 +958,16 @@ pub mod stream_processor {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Rekognition::Collection" => ::std::boxed::Box::new(Collection { core: ResourceCore::new(Collection::TYPE, TagFormat::List) }),
+        "AWS::Rekognition::Dataset" => ::std::boxed::Box::new(Dataset { core: ResourceCore::new(Dataset::TYPE, TagFormat::List) }),
+        "AWS::Rekognition::Project" => ::std::boxed::Box::new(Project { core: ResourceCore::new(Project::TYPE, TagFormat::List) }),
+        "AWS::Rekognition::StreamProcessor" => ::std::boxed::Box::new(StreamProcessor { core: ResourceCore::new(StreamProcessor::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -901,3 +901,14 @@ pub mod resiliency_policy {
         NonCritical => "NonCritical",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ResilienceHub::App" => ::std::boxed::Box::new(App { core: ResourceCore::new(App::TYPE, TagFormat::Map) }),
+        "AWS::ResilienceHub::ResiliencyPolicy" => ::std::boxed::Box::new(ResiliencyPolicy { core: ResourceCore::new(ResiliencyPolicy::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

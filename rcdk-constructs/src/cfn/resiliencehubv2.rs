@@ -1892,3 +1892,17 @@ impl UserJourney {
         self.core.get_att("UpdatedAt")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ResilienceHubV2::Policy" => ::std::boxed::Box::new(Policy { core: ResourceCore::new(Policy::TYPE, TagFormat::List) }),
+        "AWS::ResilienceHubV2::Service" => ::std::boxed::Box::new(Service { core: ResourceCore::new(Service::TYPE, TagFormat::List) }),
+        "AWS::ResilienceHubV2::ServiceFunction" => ::std::boxed::Box::new(ServiceFunction { core: ResourceCore::new(ServiceFunction::TYPE, TagFormat::None) }),
+        "AWS::ResilienceHubV2::System" => ::std::boxed::Box::new(System { core: ResourceCore::new(System::TYPE, TagFormat::List) }),
+        "AWS::ResilienceHubV2::UserJourney" => ::std::boxed::Box::new(UserJourney { core: ResourceCore::new(UserJourney::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -334,3 +334,15 @@ pub mod view {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ResourceExplorer2::DefaultViewAssociation" => ::std::boxed::Box::new(DefaultViewAssociation { core: ResourceCore::new(DefaultViewAssociation::TYPE, TagFormat::None) }),
+        "AWS::ResourceExplorer2::Index" => ::std::boxed::Box::new(Index { core: ResourceCore::new(Index::TYPE, TagFormat::Map) }),
+        "AWS::ResourceExplorer2::View" => ::std::boxed::Box::new(View { core: ResourceCore::new(View::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

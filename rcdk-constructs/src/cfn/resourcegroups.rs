@@ -568,3 +568,14 @@ impl TagSyncTask {
         self.core.get_att("GroupArn")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ResourceGroups::Group" => ::std::boxed::Box::new(Group { core: ResourceCore::new(Group::TYPE, TagFormat::List) }),
+        "AWS::ResourceGroups::TagSyncTask" => ::std::boxed::Box::new(TagSyncTask { core: ResourceCore::new(TagSyncTask::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1252,3 +1252,18 @@ impl SimulationApplicationVersion {
         self.core.get_att("Arn")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::RoboMaker::Fleet" => ::std::boxed::Box::new(Fleet { core: ResourceCore::new(Fleet::TYPE, TagFormat::Map) }),
+        "AWS::RoboMaker::Robot" => ::std::boxed::Box::new(Robot { core: ResourceCore::new(Robot::TYPE, TagFormat::Map) }),
+        "AWS::RoboMaker::RobotApplication" => ::std::boxed::Box::new(RobotApplication { core: ResourceCore::new(RobotApplication::TYPE, TagFormat::Map) }),
+        "AWS::RoboMaker::RobotApplicationVersion" => ::std::boxed::Box::new(RobotApplicationVersion { core: ResourceCore::new(RobotApplicationVersion::TYPE, TagFormat::None) }),
+        "AWS::RoboMaker::SimulationApplication" => ::std::boxed::Box::new(SimulationApplication { core: ResourceCore::new(SimulationApplication::TYPE, TagFormat::Map) }),
+        "AWS::RoboMaker::SimulationApplicationVersion" => ::std::boxed::Box::new(SimulationApplicationVersion { core: ResourceCore::new(SimulationApplicationVersion::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

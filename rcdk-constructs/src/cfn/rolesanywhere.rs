@@ -783,3 +783,15 @@ pub mod trust_anchor {
         CertificateBundle => "CERTIFICATE_BUNDLE",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::RolesAnywhere::CRL" => ::std::boxed::Box::new(Crl { core: ResourceCore::new(Crl::TYPE, TagFormat::List) }),
+        "AWS::RolesAnywhere::Profile" => ::std::boxed::Box::new(Profile { core: ResourceCore::new(Profile::TYPE, TagFormat::List) }),
+        "AWS::RolesAnywhere::TrustAnchor" => ::std::boxed::Box::new(TrustAnchor { core: ResourceCore::new(TrustAnchor::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -3092,3 +3092,23 @@ impl TrafficPolicyInstance {
         self.core.get_att("TrafficPolicyType")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Route53::CidrCollection" => ::std::boxed::Box::new(CidrCollection { core: ResourceCore::new(CidrCollection::TYPE, TagFormat::None) }),
+        "AWS::Route53::DNSSEC" => ::std::boxed::Box::new(Dnssec { core: ResourceCore::new(Dnssec::TYPE, TagFormat::None) }),
+        "AWS::Route53::DelegationSet" => ::std::boxed::Box::new(DelegationSet { core: ResourceCore::new(DelegationSet::TYPE, TagFormat::None) }),
+        "AWS::Route53::HealthCheck" => ::std::boxed::Box::new(HealthCheck { core: ResourceCore::new(HealthCheck::TYPE, TagFormat::None) }),
+        "AWS::Route53::HostedZone" => ::std::boxed::Box::new(HostedZone { core: ResourceCore::new(HostedZone::TYPE, TagFormat::None) }),
+        "AWS::Route53::KeySigningKey" => ::std::boxed::Box::new(KeySigningKey { core: ResourceCore::new(KeySigningKey::TYPE, TagFormat::None) }),
+        "AWS::Route53::QueryLoggingConfig" => ::std::boxed::Box::new(QueryLoggingConfig { core: ResourceCore::new(QueryLoggingConfig::TYPE, TagFormat::None) }),
+        "AWS::Route53::RecordSet" => ::std::boxed::Box::new(RecordSet { core: ResourceCore::new(RecordSet::TYPE, TagFormat::None) }),
+        "AWS::Route53::RecordSetGroup" => ::std::boxed::Box::new(RecordSetGroup { core: ResourceCore::new(RecordSetGroup::TYPE, TagFormat::None) }),
+        "AWS::Route53::TrafficPolicy" => ::std::boxed::Box::new(TrafficPolicy { core: ResourceCore::new(TrafficPolicy::TYPE, TagFormat::None) }),
+        "AWS::Route53::TrafficPolicyInstance" => ::std::boxed::Box::new(TrafficPolicyInstance { core: ResourceCore::new(TrafficPolicyInstance::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1491,3 +1491,19 @@ impl HostedZoneAssociation {
         self.core.get_att("Status")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Route53GlobalResolver::AccessSource" => ::std::boxed::Box::new(AccessSource { core: ResourceCore::new(AccessSource::TYPE, TagFormat::List) }),
+        "AWS::Route53GlobalResolver::AccessToken" => ::std::boxed::Box::new(AccessToken { core: ResourceCore::new(AccessToken::TYPE, TagFormat::List) }),
+        "AWS::Route53GlobalResolver::DnsView" => ::std::boxed::Box::new(DnsView { core: ResourceCore::new(DnsView::TYPE, TagFormat::List) }),
+        "AWS::Route53GlobalResolver::FirewallDomainList" => ::std::boxed::Box::new(FirewallDomainList { core: ResourceCore::new(FirewallDomainList::TYPE, TagFormat::List) }),
+        "AWS::Route53GlobalResolver::FirewallRule" => ::std::boxed::Box::new(FirewallRule { core: ResourceCore::new(FirewallRule::TYPE, TagFormat::None) }),
+        "AWS::Route53GlobalResolver::GlobalResolver" => ::std::boxed::Box::new(GlobalResolver { core: ResourceCore::new(GlobalResolver::TYPE, TagFormat::List) }),
+        "AWS::Route53GlobalResolver::HostedZoneAssociation" => ::std::boxed::Box::new(HostedZoneAssociation { core: ResourceCore::new(HostedZoneAssociation::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -320,3 +320,15 @@ impl ProfileResourceAssociation {
         self.core.get_att("ResourceType")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Route53Profiles::Profile" => ::std::boxed::Box::new(Profile { core: ResourceCore::new(Profile::TYPE, TagFormat::List) }),
+        "AWS::Route53Profiles::ProfileAssociation" => ::std::boxed::Box::new(ProfileAssociation { core: ResourceCore::new(ProfileAssociation::TYPE, TagFormat::List) }),
+        "AWS::Route53Profiles::ProfileResourceAssociation" => ::std::boxed::Box::new(ProfileResourceAssociation { core: ResourceCore::new(ProfileResourceAssociation::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -701,3 +701,16 @@ pub mod safety_rule {
         Atleast => "ATLEAST",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Route53RecoveryControl::Cluster" => ::std::boxed::Box::new(Cluster { core: ResourceCore::new(Cluster::TYPE, TagFormat::List) }),
+        "AWS::Route53RecoveryControl::ControlPanel" => ::std::boxed::Box::new(ControlPanel { core: ResourceCore::new(ControlPanel::TYPE, TagFormat::List) }),
+        "AWS::Route53RecoveryControl::RoutingControl" => ::std::boxed::Box::new(RoutingControl { core: ResourceCore::new(RoutingControl::TYPE, TagFormat::None) }),
+        "AWS::Route53RecoveryControl::SafetyRule" => ::std::boxed::Box::new(SafetyRule { core: ResourceCore::new(SafetyRule::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -738,3 +738,16 @@ pub mod resource_set {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Route53RecoveryReadiness::Cell" => ::std::boxed::Box::new(Cell { core: ResourceCore::new(Cell::TYPE, TagFormat::List) }),
+        "AWS::Route53RecoveryReadiness::ReadinessCheck" => ::std::boxed::Box::new(ReadinessCheck { core: ResourceCore::new(ReadinessCheck::TYPE, TagFormat::List) }),
+        "AWS::Route53RecoveryReadiness::RecoveryGroup" => ::std::boxed::Box::new(RecoveryGroup { core: ResourceCore::new(RecoveryGroup::TYPE, TagFormat::List) }),
+        "AWS::Route53RecoveryReadiness::ResourceSet" => ::std::boxed::Box::new(ResourceSet { core: ResourceCore::new(ResourceSet::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

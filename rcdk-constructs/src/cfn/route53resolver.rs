@@ -2382,3 +2382,23 @@ impl ResolverRuleAssociation {
         self.core.get_att("VPCId")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Route53Resolver::FirewallDomainList" => ::std::boxed::Box::new(FirewallDomainList { core: ResourceCore::new(FirewallDomainList::TYPE, TagFormat::List) }),
+        "AWS::Route53Resolver::FirewallRuleGroup" => ::std::boxed::Box::new(FirewallRuleGroup { core: ResourceCore::new(FirewallRuleGroup::TYPE, TagFormat::List) }),
+        "AWS::Route53Resolver::FirewallRuleGroupAssociation" => ::std::boxed::Box::new(FirewallRuleGroupAssociation { core: ResourceCore::new(FirewallRuleGroupAssociation::TYPE, TagFormat::List) }),
+        "AWS::Route53Resolver::OutpostResolver" => ::std::boxed::Box::new(OutpostResolver { core: ResourceCore::new(OutpostResolver::TYPE, TagFormat::List) }),
+        "AWS::Route53Resolver::ResolverConfig" => ::std::boxed::Box::new(ResolverConfig { core: ResourceCore::new(ResolverConfig::TYPE, TagFormat::None) }),
+        "AWS::Route53Resolver::ResolverDNSSECConfig" => ::std::boxed::Box::new(ResolverDnssecConfig { core: ResourceCore::new(ResolverDnssecConfig::TYPE, TagFormat::None) }),
+        "AWS::Route53Resolver::ResolverEndpoint" => ::std::boxed::Box::new(ResolverEndpoint { core: ResourceCore::new(ResolverEndpoint::TYPE, TagFormat::List) }),
+        "AWS::Route53Resolver::ResolverQueryLoggingConfig" => ::std::boxed::Box::new(ResolverQueryLoggingConfig { core: ResourceCore::new(ResolverQueryLoggingConfig::TYPE, TagFormat::List) }),
+        "AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation" => ::std::boxed::Box::new(ResolverQueryLoggingConfigAssociation { core: ResourceCore::new(ResolverQueryLoggingConfigAssociation::TYPE, TagFormat::None) }),
+        "AWS::Route53Resolver::ResolverRule" => ::std::boxed::Box::new(ResolverRule { core: ResourceCore::new(ResolverRule::TYPE, TagFormat::List) }),
+        "AWS::Route53Resolver::ResolverRuleAssociation" => ::std::boxed::Box::new(ResolverRuleAssociation { core: ResourceCore::new(ResolverRuleAssociation::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

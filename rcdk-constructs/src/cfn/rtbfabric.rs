@@ -2987,3 +2987,18 @@ pub mod responder_gateway {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::RTBFabric::InboundExternalLink" => ::std::boxed::Box::new(InboundExternalLink { core: ResourceCore::new(InboundExternalLink::TYPE, TagFormat::List) }),
+        "AWS::RTBFabric::Link" => ::std::boxed::Box::new(Link { core: ResourceCore::new(Link::TYPE, TagFormat::List) }),
+        "AWS::RTBFabric::LinkRoutingRule" => ::std::boxed::Box::new(LinkRoutingRule { core: ResourceCore::new(LinkRoutingRule::TYPE, TagFormat::List) }),
+        "AWS::RTBFabric::OutboundExternalLink" => ::std::boxed::Box::new(OutboundExternalLink { core: ResourceCore::new(OutboundExternalLink::TYPE, TagFormat::List) }),
+        "AWS::RTBFabric::RequesterGateway" => ::std::boxed::Box::new(RequesterGateway { core: ResourceCore::new(RequesterGateway::TYPE, TagFormat::List) }),
+        "AWS::RTBFabric::ResponderGateway" => ::std::boxed::Box::new(ResponderGateway { core: ResourceCore::new(ResponderGateway::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -944,3 +944,13 @@ pub mod app_monitor {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::RUM::AppMonitor" => ::std::boxed::Box::new(AppMonitor { core: ResourceCore::new(AppMonitor::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

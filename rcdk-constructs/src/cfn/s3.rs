@@ -9389,3 +9389,22 @@ pub mod storage_lens_group {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::S3::AccessGrant" => ::std::boxed::Box::new(AccessGrant { core: ResourceCore::new(AccessGrant::TYPE, TagFormat::List) }),
+        "AWS::S3::AccessGrantsInstance" => ::std::boxed::Box::new(AccessGrantsInstance { core: ResourceCore::new(AccessGrantsInstance::TYPE, TagFormat::List) }),
+        "AWS::S3::AccessGrantsLocation" => ::std::boxed::Box::new(AccessGrantsLocation { core: ResourceCore::new(AccessGrantsLocation::TYPE, TagFormat::List) }),
+        "AWS::S3::AccessPoint" => ::std::boxed::Box::new(AccessPoint { core: ResourceCore::new(AccessPoint::TYPE, TagFormat::List) }),
+        "AWS::S3::Bucket" => ::std::boxed::Box::new(Bucket { core: ResourceCore::new(Bucket::TYPE, TagFormat::List) }),
+        "AWS::S3::BucketPolicy" => ::std::boxed::Box::new(BucketPolicy { core: ResourceCore::new(BucketPolicy::TYPE, TagFormat::None) }),
+        "AWS::S3::MultiRegionAccessPoint" => ::std::boxed::Box::new(MultiRegionAccessPoint { core: ResourceCore::new(MultiRegionAccessPoint::TYPE, TagFormat::None) }),
+        "AWS::S3::MultiRegionAccessPointPolicy" => ::std::boxed::Box::new(MultiRegionAccessPointPolicy { core: ResourceCore::new(MultiRegionAccessPointPolicy::TYPE, TagFormat::None) }),
+        "AWS::S3::StorageLens" => ::std::boxed::Box::new(StorageLens { core: ResourceCore::new(StorageLens::TYPE, TagFormat::List) }),
+        "AWS::S3::StorageLensGroup" => ::std::boxed::Box::new(StorageLensGroup { core: ResourceCore::new(StorageLensGroup::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1437,3 +1437,15 @@ pub mod directory_bucket {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::S3Express::AccessPoint" => ::std::boxed::Box::new(AccessPoint { core: ResourceCore::new(AccessPoint::TYPE, TagFormat::List) }),
+        "AWS::S3Express::BucketPolicy" => ::std::boxed::Box::new(BucketPolicy { core: ResourceCore::new(BucketPolicy::TYPE, TagFormat::None) }),
+        "AWS::S3Express::DirectoryBucket" => ::std::boxed::Box::new(DirectoryBucket { core: ResourceCore::new(DirectoryBucket::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -983,3 +983,16 @@ pub mod mount_target {
         DualStack => "DUAL_STACK",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::S3Files::AccessPoint" => ::std::boxed::Box::new(AccessPoint { core: ResourceCore::new(AccessPoint::TYPE, TagFormat::List) }),
+        "AWS::S3Files::FileSystem" => ::std::boxed::Box::new(FileSystem { core: ResourceCore::new(FileSystem::TYPE, TagFormat::List) }),
+        "AWS::S3Files::FileSystemPolicy" => ::std::boxed::Box::new(FileSystemPolicy { core: ResourceCore::new(FileSystemPolicy::TYPE, TagFormat::None) }),
+        "AWS::S3Files::MountTarget" => ::std::boxed::Box::new(MountTarget { core: ResourceCore::new(MountTarget::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

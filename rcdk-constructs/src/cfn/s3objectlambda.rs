@@ -415,3 +415,14 @@ impl AccessPointPolicy {
         self.core.ref_()
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::S3ObjectLambda::AccessPoint" => ::std::boxed::Box::new(AccessPoint { core: ResourceCore::new(AccessPoint::TYPE, TagFormat::None) }),
+        "AWS::S3ObjectLambda::AccessPointPolicy" => ::std::boxed::Box::new(AccessPointPolicy { core: ResourceCore::new(AccessPointPolicy::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -887,3 +887,16 @@ pub mod endpoint {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::S3Outposts::AccessPoint" => ::std::boxed::Box::new(AccessPoint { core: ResourceCore::new(AccessPoint::TYPE, TagFormat::None) }),
+        "AWS::S3Outposts::Bucket" => ::std::boxed::Box::new(Bucket { core: ResourceCore::new(Bucket::TYPE, TagFormat::List) }),
+        "AWS::S3Outposts::BucketPolicy" => ::std::boxed::Box::new(BucketPolicy { core: ResourceCore::new(BucketPolicy::TYPE, TagFormat::None) }),
+        "AWS::S3Outposts::Endpoint" => ::std::boxed::Box::new(Endpoint { core: ResourceCore::new(Endpoint::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

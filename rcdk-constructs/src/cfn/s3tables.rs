@@ -1879,3 +1879,17 @@ impl TablePolicy {
         self.core.get_att("TableName")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::S3Tables::Namespace" => ::std::boxed::Box::new(Namespace { core: ResourceCore::new(Namespace::TYPE, TagFormat::None) }),
+        "AWS::S3Tables::Table" => ::std::boxed::Box::new(Table { core: ResourceCore::new(Table::TYPE, TagFormat::List) }),
+        "AWS::S3Tables::TableBucket" => ::std::boxed::Box::new(TableBucket { core: ResourceCore::new(TableBucket::TYPE, TagFormat::List) }),
+        "AWS::S3Tables::TableBucketPolicy" => ::std::boxed::Box::new(TableBucketPolicy { core: ResourceCore::new(TableBucketPolicy::TYPE, TagFormat::None) }),
+        "AWS::S3Tables::TablePolicy" => ::std::boxed::Box::new(TablePolicy { core: ResourceCore::new(TablePolicy::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -605,3 +605,15 @@ impl VectorBucketPolicy {
         self.core.ref_()
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::S3Vectors::Index" => ::std::boxed::Box::new(Index { core: ResourceCore::new(Index::TYPE, TagFormat::List) }),
+        "AWS::S3Vectors::VectorBucket" => ::std::boxed::Box::new(VectorBucket { core: ResourceCore::new(VectorBucket::TYPE, TagFormat::List) }),
+        "AWS::S3Vectors::VectorBucketPolicy" => ::std::boxed::Box::new(VectorBucketPolicy { core: ResourceCore::new(VectorBucketPolicy::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1571,3 +1571,14 @@ impl ScheduleGroup {
         self.core.get_att("State")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Scheduler::Schedule" => ::std::boxed::Box::new(Schedule { core: ResourceCore::new(Schedule::TYPE, TagFormat::None) }),
+        "AWS::Scheduler::ScheduleGroup" => ::std::boxed::Box::new(ScheduleGroup { core: ResourceCore::new(ScheduleGroup::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

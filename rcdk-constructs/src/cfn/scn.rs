@@ -1581,3 +1581,16 @@ impl Namespace {
         self.core.get_att("LastModifiedTime")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::SCN::DataIntegrationFlow" => ::std::boxed::Box::new(DataIntegrationFlow { core: ResourceCore::new(DataIntegrationFlow::TYPE, TagFormat::List) }),
+        "AWS::SCN::Dataset" => ::std::boxed::Box::new(Dataset { core: ResourceCore::new(Dataset::TYPE, TagFormat::List) }),
+        "AWS::SCN::Instance" => ::std::boxed::Box::new(Instance { core: ResourceCore::new(Instance::TYPE, TagFormat::List) }),
+        "AWS::SCN::Namespace" => ::std::boxed::Box::new(Namespace { core: ResourceCore::new(Namespace::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

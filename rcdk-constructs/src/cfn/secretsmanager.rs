@@ -1131,3 +1131,16 @@ impl SecretTargetAttachment {
         self.core.get_att("Id")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::SecretsManager::ResourcePolicy" => ::std::boxed::Box::new(ResourcePolicy { core: ResourceCore::new(ResourcePolicy::TYPE, TagFormat::None) }),
+        "AWS::SecretsManager::RotationSchedule" => ::std::boxed::Box::new(RotationSchedule { core: ResourceCore::new(RotationSchedule::TYPE, TagFormat::None) }),
+        "AWS::SecretsManager::Secret" => ::std::boxed::Box::new(Secret { core: ResourceCore::new(Secret::TYPE, TagFormat::List) }),
+        "AWS::SecretsManager::SecretTargetAttachment" => ::std::boxed::Box::new(SecretTargetAttachment { core: ResourceCore::new(SecretTargetAttachment::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

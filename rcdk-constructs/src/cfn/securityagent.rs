@@ -3766,3 +3766,19 @@ pub mod target_domain {
         PrivateVpc => "PRIVATE_VPC",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::SecurityAgent::AgentSpace" => ::std::boxed::Box::new(AgentSpace { core: ResourceCore::new(AgentSpace::TYPE, TagFormat::List) }),
+        "AWS::SecurityAgent::Application" => ::std::boxed::Box::new(Application { core: ResourceCore::new(Application::TYPE, TagFormat::List) }),
+        "AWS::SecurityAgent::Artifact" => ::std::boxed::Box::new(Artifact { core: ResourceCore::new(Artifact::TYPE, TagFormat::None) }),
+        "AWS::SecurityAgent::Integration" => ::std::boxed::Box::new(Integration { core: ResourceCore::new(Integration::TYPE, TagFormat::List) }),
+        "AWS::SecurityAgent::Pentest" => ::std::boxed::Box::new(Pentest { core: ResourceCore::new(Pentest::TYPE, TagFormat::None) }),
+        "AWS::SecurityAgent::SecurityRequirementPack" => ::std::boxed::Box::new(SecurityRequirementPack { core: ResourceCore::new(SecurityRequirementPack::TYPE, TagFormat::List) }),
+        "AWS::SecurityAgent::TargetDomain" => ::std::boxed::Box::new(TargetDomain { core: ResourceCore::new(TargetDomain::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -8471,3 +8471,29 @@ pub mod standard {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::SecurityHub::ActionTarget" => ::std::boxed::Box::new(ActionTarget { core: ResourceCore::new(ActionTarget::TYPE, TagFormat::None) }),
+        "AWS::SecurityHub::AggregatorV2" => ::std::boxed::Box::new(AggregatorV2 { core: ResourceCore::new(AggregatorV2::TYPE, TagFormat::Map) }),
+        "AWS::SecurityHub::AutomationRule" => ::std::boxed::Box::new(AutomationRule { core: ResourceCore::new(AutomationRule::TYPE, TagFormat::Map) }),
+        "AWS::SecurityHub::AutomationRuleV2" => ::std::boxed::Box::new(AutomationRuleV2 { core: ResourceCore::new(AutomationRuleV2::TYPE, TagFormat::Map) }),
+        "AWS::SecurityHub::ConfigurationPolicy" => ::std::boxed::Box::new(ConfigurationPolicy { core: ResourceCore::new(ConfigurationPolicy::TYPE, TagFormat::Map) }),
+        "AWS::SecurityHub::Connector" => ::std::boxed::Box::new(Connector { core: ResourceCore::new(Connector::TYPE, TagFormat::Map) }),
+        "AWS::SecurityHub::ConnectorV2" => ::std::boxed::Box::new(ConnectorV2 { core: ResourceCore::new(ConnectorV2::TYPE, TagFormat::Map) }),
+        "AWS::SecurityHub::DelegatedAdmin" => ::std::boxed::Box::new(DelegatedAdmin { core: ResourceCore::new(DelegatedAdmin::TYPE, TagFormat::None) }),
+        "AWS::SecurityHub::FindingAggregator" => ::std::boxed::Box::new(FindingAggregator { core: ResourceCore::new(FindingAggregator::TYPE, TagFormat::None) }),
+        "AWS::SecurityHub::Hub" => ::std::boxed::Box::new(Hub { core: ResourceCore::new(Hub::TYPE, TagFormat::Map) }),
+        "AWS::SecurityHub::HubV2" => ::std::boxed::Box::new(HubV2 { core: ResourceCore::new(HubV2::TYPE, TagFormat::Map) }),
+        "AWS::SecurityHub::Insight" => ::std::boxed::Box::new(Insight { core: ResourceCore::new(Insight::TYPE, TagFormat::None) }),
+        "AWS::SecurityHub::OrganizationConfiguration" => ::std::boxed::Box::new(OrganizationConfiguration { core: ResourceCore::new(OrganizationConfiguration::TYPE, TagFormat::None) }),
+        "AWS::SecurityHub::PolicyAssociation" => ::std::boxed::Box::new(PolicyAssociation { core: ResourceCore::new(PolicyAssociation::TYPE, TagFormat::None) }),
+        "AWS::SecurityHub::ProductSubscription" => ::std::boxed::Box::new(ProductSubscription { core: ResourceCore::new(ProductSubscription::TYPE, TagFormat::None) }),
+        "AWS::SecurityHub::SecurityControl" => ::std::boxed::Box::new(SecurityControl { core: ResourceCore::new(SecurityControl::TYPE, TagFormat::None) }),
+        "AWS::SecurityHub::Standard" => ::std::boxed::Box::new(Standard { core: ResourceCore::new(Standard::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1121,3 +1121,16 @@ pub mod subscriber_notification {
         Put => "PUT",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::SecurityLake::AwsLogSource" => ::std::boxed::Box::new(AwsLogSource { core: ResourceCore::new(AwsLogSource::TYPE, TagFormat::None) }),
+        "AWS::SecurityLake::DataLake" => ::std::boxed::Box::new(DataLake { core: ResourceCore::new(DataLake::TYPE, TagFormat::List) }),
+        "AWS::SecurityLake::Subscriber" => ::std::boxed::Box::new(Subscriber { core: ResourceCore::new(Subscriber::TYPE, TagFormat::List) }),
+        "AWS::SecurityLake::SubscriberNotification" => ::std::boxed::Box::new(SubscriberNotification { core: ResourceCore::new(SubscriberNotification::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

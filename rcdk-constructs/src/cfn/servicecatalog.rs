@@ -2579,3 +2579,28 @@ impl TagOptionAssociation {
         self.core.ref_()
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ServiceCatalog::AcceptedPortfolioShare" => ::std::boxed::Box::new(AcceptedPortfolioShare { core: ResourceCore::new(AcceptedPortfolioShare::TYPE, TagFormat::None) }),
+        "AWS::ServiceCatalog::CloudFormationProduct" => ::std::boxed::Box::new(CloudFormationProduct { core: ResourceCore::new(CloudFormationProduct::TYPE, TagFormat::List) }),
+        "AWS::ServiceCatalog::CloudFormationProvisionedProduct" => ::std::boxed::Box::new(CloudFormationProvisionedProduct { core: ResourceCore::new(CloudFormationProvisionedProduct::TYPE, TagFormat::List) }),
+        "AWS::ServiceCatalog::LaunchNotificationConstraint" => ::std::boxed::Box::new(LaunchNotificationConstraint { core: ResourceCore::new(LaunchNotificationConstraint::TYPE, TagFormat::None) }),
+        "AWS::ServiceCatalog::LaunchRoleConstraint" => ::std::boxed::Box::new(LaunchRoleConstraint { core: ResourceCore::new(LaunchRoleConstraint::TYPE, TagFormat::None) }),
+        "AWS::ServiceCatalog::LaunchTemplateConstraint" => ::std::boxed::Box::new(LaunchTemplateConstraint { core: ResourceCore::new(LaunchTemplateConstraint::TYPE, TagFormat::None) }),
+        "AWS::ServiceCatalog::Portfolio" => ::std::boxed::Box::new(Portfolio { core: ResourceCore::new(Portfolio::TYPE, TagFormat::List) }),
+        "AWS::ServiceCatalog::PortfolioPrincipalAssociation" => ::std::boxed::Box::new(PortfolioPrincipalAssociation { core: ResourceCore::new(PortfolioPrincipalAssociation::TYPE, TagFormat::None) }),
+        "AWS::ServiceCatalog::PortfolioProductAssociation" => ::std::boxed::Box::new(PortfolioProductAssociation { core: ResourceCore::new(PortfolioProductAssociation::TYPE, TagFormat::None) }),
+        "AWS::ServiceCatalog::PortfolioShare" => ::std::boxed::Box::new(PortfolioShare { core: ResourceCore::new(PortfolioShare::TYPE, TagFormat::None) }),
+        "AWS::ServiceCatalog::ResourceUpdateConstraint" => ::std::boxed::Box::new(ResourceUpdateConstraint { core: ResourceCore::new(ResourceUpdateConstraint::TYPE, TagFormat::None) }),
+        "AWS::ServiceCatalog::ServiceAction" => ::std::boxed::Box::new(ServiceAction { core: ResourceCore::new(ServiceAction::TYPE, TagFormat::None) }),
+        "AWS::ServiceCatalog::ServiceActionAssociation" => ::std::boxed::Box::new(ServiceActionAssociation { core: ResourceCore::new(ServiceActionAssociation::TYPE, TagFormat::None) }),
+        "AWS::ServiceCatalog::StackSetConstraint" => ::std::boxed::Box::new(StackSetConstraint { core: ResourceCore::new(StackSetConstraint::TYPE, TagFormat::None) }),
+        "AWS::ServiceCatalog::TagOption" => ::std::boxed::Box::new(TagOption { core: ResourceCore::new(TagOption::TYPE, TagFormat::None) }),
+        "AWS::ServiceCatalog::TagOptionAssociation" => ::std::boxed::Box::new(TagOptionAssociation { core: ResourceCore::new(TagOptionAssociation::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

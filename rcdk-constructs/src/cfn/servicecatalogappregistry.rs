@@ -395,3 +395,16 @@ pub mod resource_association {
         CfnStack => "CFN_STACK",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ServiceCatalogAppRegistry::Application" => ::std::boxed::Box::new(Application { core: ResourceCore::new(Application::TYPE, TagFormat::Map) }),
+        "AWS::ServiceCatalogAppRegistry::AttributeGroup" => ::std::boxed::Box::new(AttributeGroup { core: ResourceCore::new(AttributeGroup::TYPE, TagFormat::Map) }),
+        "AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation" => ::std::boxed::Box::new(AttributeGroupAssociation { core: ResourceCore::new(AttributeGroupAssociation::TYPE, TagFormat::None) }),
+        "AWS::ServiceCatalogAppRegistry::ResourceAssociation" => ::std::boxed::Box::new(ResourceAssociation { core: ResourceCore::new(ResourceAssociation::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

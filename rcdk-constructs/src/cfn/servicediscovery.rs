@@ -1132,3 +1132,17 @@ pub mod service {
         Http => "HTTP",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::ServiceDiscovery::HttpNamespace" => ::std::boxed::Box::new(HttpNamespace { core: ResourceCore::new(HttpNamespace::TYPE, TagFormat::List) }),
+        "AWS::ServiceDiscovery::Instance" => ::std::boxed::Box::new(Instance { core: ResourceCore::new(Instance::TYPE, TagFormat::None) }),
+        "AWS::ServiceDiscovery::PrivateDnsNamespace" => ::std::boxed::Box::new(PrivateDnsNamespace { core: ResourceCore::new(PrivateDnsNamespace::TYPE, TagFormat::List) }),
+        "AWS::ServiceDiscovery::PublicDnsNamespace" => ::std::boxed::Box::new(PublicDnsNamespace { core: ResourceCore::new(PublicDnsNamespace::TYPE, TagFormat::List) }),
+        "AWS::ServiceDiscovery::Service" => ::std::boxed::Box::new(Service { core: ResourceCore::new(Service::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -8657,3 +8657,34 @@ pub mod vdm_attributes {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::SES::ConfigurationSet" => ::std::boxed::Box::new(ConfigurationSet { core: ResourceCore::new(ConfigurationSet::TYPE, TagFormat::List) }),
+        "AWS::SES::ConfigurationSetEventDestination" => ::std::boxed::Box::new(ConfigurationSetEventDestination { core: ResourceCore::new(ConfigurationSetEventDestination::TYPE, TagFormat::None) }),
+        "AWS::SES::ContactList" => ::std::boxed::Box::new(ContactList { core: ResourceCore::new(ContactList::TYPE, TagFormat::List) }),
+        "AWS::SES::CustomVerificationEmailTemplate" => ::std::boxed::Box::new(CustomVerificationEmailTemplate { core: ResourceCore::new(CustomVerificationEmailTemplate::TYPE, TagFormat::List) }),
+        "AWS::SES::DedicatedIpPool" => ::std::boxed::Box::new(DedicatedIpPool { core: ResourceCore::new(DedicatedIpPool::TYPE, TagFormat::List) }),
+        "AWS::SES::EmailIdentity" => ::std::boxed::Box::new(EmailIdentity { core: ResourceCore::new(EmailIdentity::TYPE, TagFormat::List) }),
+        "AWS::SES::EmailIdentityCertificate" => ::std::boxed::Box::new(EmailIdentityCertificate { core: ResourceCore::new(EmailIdentityCertificate::TYPE, TagFormat::None) }),
+        "AWS::SES::MailManagerAddonInstance" => ::std::boxed::Box::new(MailManagerAddonInstance { core: ResourceCore::new(MailManagerAddonInstance::TYPE, TagFormat::List) }),
+        "AWS::SES::MailManagerAddonSubscription" => ::std::boxed::Box::new(MailManagerAddonSubscription { core: ResourceCore::new(MailManagerAddonSubscription::TYPE, TagFormat::List) }),
+        "AWS::SES::MailManagerAddressList" => ::std::boxed::Box::new(MailManagerAddressList { core: ResourceCore::new(MailManagerAddressList::TYPE, TagFormat::List) }),
+        "AWS::SES::MailManagerArchive" => ::std::boxed::Box::new(MailManagerArchive { core: ResourceCore::new(MailManagerArchive::TYPE, TagFormat::List) }),
+        "AWS::SES::MailManagerIngressPoint" => ::std::boxed::Box::new(MailManagerIngressPoint { core: ResourceCore::new(MailManagerIngressPoint::TYPE, TagFormat::List) }),
+        "AWS::SES::MailManagerRelay" => ::std::boxed::Box::new(MailManagerRelay { core: ResourceCore::new(MailManagerRelay::TYPE, TagFormat::List) }),
+        "AWS::SES::MailManagerRuleSet" => ::std::boxed::Box::new(MailManagerRuleSet { core: ResourceCore::new(MailManagerRuleSet::TYPE, TagFormat::List) }),
+        "AWS::SES::MailManagerTrafficPolicy" => ::std::boxed::Box::new(MailManagerTrafficPolicy { core: ResourceCore::new(MailManagerTrafficPolicy::TYPE, TagFormat::List) }),
+        "AWS::SES::MultiRegionEndpoint" => ::std::boxed::Box::new(MultiRegionEndpoint { core: ResourceCore::new(MultiRegionEndpoint::TYPE, TagFormat::List) }),
+        "AWS::SES::ReceiptFilter" => ::std::boxed::Box::new(ReceiptFilter { core: ResourceCore::new(ReceiptFilter::TYPE, TagFormat::None) }),
+        "AWS::SES::ReceiptRule" => ::std::boxed::Box::new(ReceiptRule { core: ResourceCore::new(ReceiptRule::TYPE, TagFormat::None) }),
+        "AWS::SES::ReceiptRuleSet" => ::std::boxed::Box::new(ReceiptRuleSet { core: ResourceCore::new(ReceiptRuleSet::TYPE, TagFormat::None) }),
+        "AWS::SES::Template" => ::std::boxed::Box::new(Template { core: ResourceCore::new(Template::TYPE, TagFormat::List) }),
+        "AWS::SES::Tenant" => ::std::boxed::Box::new(Tenant { core: ResourceCore::new(Tenant::TYPE, TagFormat::List) }),
+        "AWS::SES::VdmAttributes" => ::std::boxed::Box::new(VdmAttributes { core: ResourceCore::new(VdmAttributes::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

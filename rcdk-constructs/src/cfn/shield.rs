@@ -734,3 +734,16 @@ pub mod protection_group {
         GlobalAccelerator => "GLOBAL_ACCELERATOR",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Shield::DRTAccess" => ::std::boxed::Box::new(DrtAccess { core: ResourceCore::new(DrtAccess::TYPE, TagFormat::None) }),
+        "AWS::Shield::ProactiveEngagement" => ::std::boxed::Box::new(ProactiveEngagement { core: ResourceCore::new(ProactiveEngagement::TYPE, TagFormat::None) }),
+        "AWS::Shield::Protection" => ::std::boxed::Box::new(Protection { core: ResourceCore::new(Protection::TYPE, TagFormat::List) }),
+        "AWS::Shield::ProtectionGroup" => ::std::boxed::Box::new(ProtectionGroup { core: ResourceCore::new(ProtectionGroup::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

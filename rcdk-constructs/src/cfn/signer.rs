@@ -311,3 +311,14 @@ pub mod signing_profile {
         Years => "YEARS",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Signer::ProfilePermission" => ::std::boxed::Box::new(ProfilePermission { core: ResourceCore::new(ProfilePermission::TYPE, TagFormat::None) }),
+        "AWS::Signer::SigningProfile" => ::std::boxed::Box::new(SigningProfile { core: ResourceCore::new(SigningProfile::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -190,3 +190,13 @@ pub mod simulation {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::SimSpaceWeaver::Simulation" => ::std::boxed::Box::new(Simulation { core: ResourceCore::new(Simulation::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

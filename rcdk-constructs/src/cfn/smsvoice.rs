@@ -2677,3 +2677,24 @@ impl VerifiedDestinationNumber {
         self.core.get_att("CreatedTimestamp")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::SMSVOICE::ConfigurationSet" => ::std::boxed::Box::new(ConfigurationSet { core: ResourceCore::new(ConfigurationSet::TYPE, TagFormat::List) }),
+        "AWS::SMSVOICE::NotifyConfiguration" => ::std::boxed::Box::new(NotifyConfiguration { core: ResourceCore::new(NotifyConfiguration::TYPE, TagFormat::List) }),
+        "AWS::SMSVOICE::OptOutList" => ::std::boxed::Box::new(OptOutList { core: ResourceCore::new(OptOutList::TYPE, TagFormat::List) }),
+        "AWS::SMSVOICE::PhoneNumber" => ::std::boxed::Box::new(PhoneNumber { core: ResourceCore::new(PhoneNumber::TYPE, TagFormat::List) }),
+        "AWS::SMSVOICE::Pool" => ::std::boxed::Box::new(Pool { core: ResourceCore::new(Pool::TYPE, TagFormat::List) }),
+        "AWS::SMSVOICE::ProtectConfiguration" => ::std::boxed::Box::new(ProtectConfiguration { core: ResourceCore::new(ProtectConfiguration::TYPE, TagFormat::List) }),
+        "AWS::SMSVOICE::RcsAgent" => ::std::boxed::Box::new(RcsAgent { core: ResourceCore::new(RcsAgent::TYPE, TagFormat::List) }),
+        "AWS::SMSVOICE::Registration" => ::std::boxed::Box::new(Registration { core: ResourceCore::new(Registration::TYPE, TagFormat::List) }),
+        "AWS::SMSVOICE::RegistrationAttachment" => ::std::boxed::Box::new(RegistrationAttachment { core: ResourceCore::new(RegistrationAttachment::TYPE, TagFormat::List) }),
+        "AWS::SMSVOICE::ResourcePolicy" => ::std::boxed::Box::new(ResourcePolicy { core: ResourceCore::new(ResourcePolicy::TYPE, TagFormat::None) }),
+        "AWS::SMSVOICE::SenderId" => ::std::boxed::Box::new(SenderId { core: ResourceCore::new(SenderId::TYPE, TagFormat::List) }),
+        "AWS::SMSVOICE::VerifiedDestinationNumber" => ::std::boxed::Box::new(VerifiedDestinationNumber { core: ResourceCore::new(VerifiedDestinationNumber::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

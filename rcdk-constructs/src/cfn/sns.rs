@@ -935,3 +935,16 @@ impl TopicPolicy {
         self.core.get_att("Id")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::SNS::Subscription" => ::std::boxed::Box::new(Subscription { core: ResourceCore::new(Subscription::TYPE, TagFormat::None) }),
+        "AWS::SNS::Topic" => ::std::boxed::Box::new(Topic { core: ResourceCore::new(Topic::TYPE, TagFormat::List) }),
+        "AWS::SNS::TopicInlinePolicy" => ::std::boxed::Box::new(TopicInlinePolicy { core: ResourceCore::new(TopicInlinePolicy::TYPE, TagFormat::None) }),
+        "AWS::SNS::TopicPolicy" => ::std::boxed::Box::new(TopicPolicy { core: ResourceCore::new(TopicPolicy::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

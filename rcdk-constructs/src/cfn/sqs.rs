@@ -633,3 +633,15 @@ impl QueuePolicy {
         self.core.get_att("Id")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::SQS::Queue" => ::std::boxed::Box::new(Queue { core: ResourceCore::new(Queue::TYPE, TagFormat::List) }),
+        "AWS::SQS::QueueInlinePolicy" => ::std::boxed::Box::new(QueueInlinePolicy { core: ResourceCore::new(QueueInlinePolicy::TYPE, TagFormat::None) }),
+        "AWS::SQS::QueuePolicy" => ::std::boxed::Box::new(QueuePolicy { core: ResourceCore::new(QueuePolicy::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -4726,3 +4726,24 @@ impl ServiceSetting {
         self.core.get_att("Arn")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::SSM::Association" => ::std::boxed::Box::new(Association { core: ResourceCore::new(Association::TYPE, TagFormat::List) }),
+        "AWS::SSM::CloudConnector" => ::std::boxed::Box::new(CloudConnector { core: ResourceCore::new(CloudConnector::TYPE, TagFormat::List) }),
+        "AWS::SSM::Document" => ::std::boxed::Box::new(Document { core: ResourceCore::new(Document::TYPE, TagFormat::List) }),
+        "AWS::SSM::MaintenanceWindow" => ::std::boxed::Box::new(MaintenanceWindow { core: ResourceCore::new(MaintenanceWindow::TYPE, TagFormat::List) }),
+        "AWS::SSM::MaintenanceWindowTarget" => ::std::boxed::Box::new(MaintenanceWindowTarget { core: ResourceCore::new(MaintenanceWindowTarget::TYPE, TagFormat::None) }),
+        "AWS::SSM::MaintenanceWindowTask" => ::std::boxed::Box::new(MaintenanceWindowTask { core: ResourceCore::new(MaintenanceWindowTask::TYPE, TagFormat::None) }),
+        "AWS::SSM::OpsItem" => ::std::boxed::Box::new(OpsItem { core: ResourceCore::new(OpsItem::TYPE, TagFormat::List) }),
+        "AWS::SSM::Parameter" => ::std::boxed::Box::new(Parameter { core: ResourceCore::new(Parameter::TYPE, TagFormat::Map) }),
+        "AWS::SSM::PatchBaseline" => ::std::boxed::Box::new(PatchBaseline { core: ResourceCore::new(PatchBaseline::TYPE, TagFormat::List) }),
+        "AWS::SSM::ResourceDataSync" => ::std::boxed::Box::new(ResourceDataSync { core: ResourceCore::new(ResourceDataSync::TYPE, TagFormat::None) }),
+        "AWS::SSM::ResourcePolicy" => ::std::boxed::Box::new(ResourcePolicy { core: ResourceCore::new(ResourcePolicy::TYPE, TagFormat::None) }),
+        "AWS::SSM::ServiceSetting" => ::std::boxed::Box::new(ServiceSetting { core: ResourceCore::new(ServiceSetting::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1318,3 +1318,16 @@ pub mod rotation {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::SSMContacts::Contact" => ::std::boxed::Box::new(Contact { core: ResourceCore::new(Contact::TYPE, TagFormat::List) }),
+        "AWS::SSMContacts::ContactChannel" => ::std::boxed::Box::new(ContactChannel { core: ResourceCore::new(ContactChannel::TYPE, TagFormat::None) }),
+        "AWS::SSMContacts::Plan" => ::std::boxed::Box::new(Plan { core: ResourceCore::new(Plan::TYPE, TagFormat::None) }),
+        "AWS::SSMContacts::Rotation" => ::std::boxed::Box::new(Rotation { core: ResourceCore::new(Rotation::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -206,3 +206,13 @@ pub mod preferences {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::SSMGuiConnect::Preferences" => ::std::boxed::Box::new(Preferences { core: ResourceCore::new(Preferences::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -995,3 +995,14 @@ pub mod response_plan {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::SSMIncidents::ReplicationSet" => ::std::boxed::Box::new(ReplicationSet { core: ResourceCore::new(ReplicationSet::TYPE, TagFormat::List) }),
+        "AWS::SSMIncidents::ResponsePlan" => ::std::boxed::Box::new(ResponsePlan { core: ResourceCore::new(ResponsePlan::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -364,3 +364,14 @@ impl LifecycleAutomation {
         self.core.get_att("AssociationId")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::SSMQuickSetup::ConfigurationManager" => ::std::boxed::Box::new(ConfigurationManager { core: ResourceCore::new(ConfigurationManager::TYPE, TagFormat::Map) }),
+        "AWS::SSMQuickSetup::LifecycleAutomation" => ::std::boxed::Box::new(LifecycleAutomation { core: ResourceCore::new(LifecycleAutomation::TYPE, TagFormat::Map) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1156,3 +1156,18 @@ pub mod permission_set {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::SSO::Application" => ::std::boxed::Box::new(Application { core: ResourceCore::new(Application::TYPE, TagFormat::List) }),
+        "AWS::SSO::ApplicationAssignment" => ::std::boxed::Box::new(ApplicationAssignment { core: ResourceCore::new(ApplicationAssignment::TYPE, TagFormat::None) }),
+        "AWS::SSO::Assignment" => ::std::boxed::Box::new(Assignment { core: ResourceCore::new(Assignment::TYPE, TagFormat::None) }),
+        "AWS::SSO::Instance" => ::std::boxed::Box::new(Instance { core: ResourceCore::new(Instance::TYPE, TagFormat::List) }),
+        "AWS::SSO::InstanceAccessControlAttributeConfiguration" => ::std::boxed::Box::new(InstanceAccessControlAttributeConfiguration { core: ResourceCore::new(InstanceAccessControlAttributeConfiguration::TYPE, TagFormat::None) }),
+        "AWS::SSO::PermissionSet" => ::std::boxed::Box::new(PermissionSet { core: ResourceCore::new(PermissionSet::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

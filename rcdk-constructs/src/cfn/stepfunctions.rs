@@ -1194,3 +1194,16 @@ impl StateMachineVersion {
         self.core.get_att("Arn")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::StepFunctions::Activity" => ::std::boxed::Box::new(Activity { core: ResourceCore::new(Activity::TYPE, TagFormat::List) }),
+        "AWS::StepFunctions::StateMachine" => ::std::boxed::Box::new(StateMachine { core: ResourceCore::new(StateMachine::TYPE, TagFormat::List) }),
+        "AWS::StepFunctions::StateMachineAlias" => ::std::boxed::Box::new(StateMachineAlias { core: ResourceCore::new(StateMachineAlias::TYPE, TagFormat::None) }),
+        "AWS::StepFunctions::StateMachineVersion" => ::std::boxed::Box::new(StateMachineVersion { core: ResourceCore::new(StateMachineVersion::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1869,3 +1869,17 @@ impl Volume {
         self.core.get_att("CreatedDate")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::StorageGateway::NFSFileShare" => ::std::boxed::Box::new(NfsFileShare { core: ResourceCore::new(NfsFileShare::TYPE, TagFormat::List) }),
+        "AWS::StorageGateway::SMBFileShare" => ::std::boxed::Box::new(SmbFileShare { core: ResourceCore::new(SmbFileShare::TYPE, TagFormat::List) }),
+        "AWS::StorageGateway::Tape" => ::std::boxed::Box::new(Tape { core: ResourceCore::new(Tape::TYPE, TagFormat::List) }),
+        "AWS::StorageGateway::TapePool" => ::std::boxed::Box::new(TapePool { core: ResourceCore::new(TapePool::TYPE, TagFormat::List) }),
+        "AWS::StorageGateway::Volume" => ::std::boxed::Box::new(Volume { core: ResourceCore::new(Volume::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

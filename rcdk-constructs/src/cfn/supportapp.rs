@@ -309,3 +309,15 @@ impl SlackWorkspaceConfiguration {
         self.core.ref_()
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::SupportApp::AccountAlias" => ::std::boxed::Box::new(AccountAlias { core: ResourceCore::new(AccountAlias::TYPE, TagFormat::None) }),
+        "AWS::SupportApp::SlackChannelConfiguration" => ::std::boxed::Box::new(SlackChannelConfiguration { core: ResourceCore::new(SlackChannelConfiguration::TYPE, TagFormat::None) }),
+        "AWS::SupportApp::SlackWorkspaceConfiguration" => ::std::boxed::Box::new(SlackWorkspaceConfiguration { core: ResourceCore::new(SlackWorkspaceConfiguration::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -435,3 +435,13 @@ pub mod support_permit {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::SupportAuthZ::SupportPermit" => ::std::boxed::Box::new(SupportPermit { core: ResourceCore::new(SupportPermit::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1529,3 +1529,14 @@ impl Group {
         self.core.get_att("Id")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Synthetics::Canary" => ::std::boxed::Box::new(Canary { core: ResourceCore::new(Canary::TYPE, TagFormat::List) }),
+        "AWS::Synthetics::Group" => ::std::boxed::Box::new(Group { core: ResourceCore::new(Group::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -408,3 +408,13 @@ pub mod application {
         Admin => "ADMIN",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::SystemsManagerSAP::Application" => ::std::boxed::Box::new(Application { core: ResourceCore::new(Application::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

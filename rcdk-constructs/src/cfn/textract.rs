@@ -177,3 +177,13 @@ pub mod adapter {
         Queries => "QUERIES",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Textract::Adapter" => ::std::boxed::Box::new(Adapter { core: ResourceCore::new(Adapter::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

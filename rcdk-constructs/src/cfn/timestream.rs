@@ -3101,3 +3101,18 @@ pub mod table {
         Measure => "MEASURE",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Timestream::Database" => ::std::boxed::Box::new(Database { core: ResourceCore::new(Database::TYPE, TagFormat::List) }),
+        "AWS::Timestream::InfluxDBBackup" => ::std::boxed::Box::new(InfluxDbBackup { core: ResourceCore::new(InfluxDbBackup::TYPE, TagFormat::List) }),
+        "AWS::Timestream::InfluxDBCluster" => ::std::boxed::Box::new(InfluxDbCluster { core: ResourceCore::new(InfluxDbCluster::TYPE, TagFormat::List) }),
+        "AWS::Timestream::InfluxDBInstance" => ::std::boxed::Box::new(InfluxDbInstance { core: ResourceCore::new(InfluxDbInstance::TYPE, TagFormat::List) }),
+        "AWS::Timestream::ScheduledQuery" => ::std::boxed::Box::new(ScheduledQuery { core: ResourceCore::new(ScheduledQuery::TYPE, TagFormat::List) }),
+        "AWS::Timestream::Table" => ::std::boxed::Box::new(Table { core: ResourceCore::new(Table::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

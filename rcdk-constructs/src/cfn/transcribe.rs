@@ -2148,3 +2148,16 @@ pub mod vocabulary_filter {
         ZuZa => "zu-ZA",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Transcribe::CallAnalyticsCategory" => ::std::boxed::Box::new(CallAnalyticsCategory { core: ResourceCore::new(CallAnalyticsCategory::TYPE, TagFormat::List) }),
+        "AWS::Transcribe::MedicalVocabulary" => ::std::boxed::Box::new(MedicalVocabulary { core: ResourceCore::new(MedicalVocabulary::TYPE, TagFormat::List) }),
+        "AWS::Transcribe::Vocabulary" => ::std::boxed::Box::new(Vocabulary { core: ResourceCore::new(Vocabulary::TYPE, TagFormat::List) }),
+        "AWS::Transcribe::VocabularyFilter" => ::std::boxed::Box::new(VocabularyFilter { core: ResourceCore::new(VocabularyFilter::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -4561,3 +4561,21 @@ pub mod workflow {
         Tag => "TAG",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Transfer::Agreement" => ::std::boxed::Box::new(Agreement { core: ResourceCore::new(Agreement::TYPE, TagFormat::List) }),
+        "AWS::Transfer::Certificate" => ::std::boxed::Box::new(Certificate { core: ResourceCore::new(Certificate::TYPE, TagFormat::List) }),
+        "AWS::Transfer::Connector" => ::std::boxed::Box::new(Connector { core: ResourceCore::new(Connector::TYPE, TagFormat::List) }),
+        "AWS::Transfer::HostKey" => ::std::boxed::Box::new(HostKey { core: ResourceCore::new(HostKey::TYPE, TagFormat::List) }),
+        "AWS::Transfer::Profile" => ::std::boxed::Box::new(Profile { core: ResourceCore::new(Profile::TYPE, TagFormat::List) }),
+        "AWS::Transfer::Server" => ::std::boxed::Box::new(Server { core: ResourceCore::new(Server::TYPE, TagFormat::List) }),
+        "AWS::Transfer::User" => ::std::boxed::Box::new(User { core: ResourceCore::new(User::TYPE, TagFormat::List) }),
+        "AWS::Transfer::WebApp" => ::std::boxed::Box::new(WebApp { core: ResourceCore::new(WebApp::TYPE, TagFormat::List) }),
+        "AWS::Transfer::Workflow" => ::std::boxed::Box::new(Workflow { core: ResourceCore::new(Workflow::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -667,3 +667,14 @@ pub mod terminology {
         Tsv => "TSV",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Translate::ParallelData" => ::std::boxed::Box::new(ParallelData { core: ResourceCore::new(ParallelData::TYPE, TagFormat::List) }),
+        "AWS::Translate::Terminology" => ::std::boxed::Box::new(Terminology { core: ResourceCore::new(Terminology::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -150,3 +150,13 @@ pub mod account_customization {
         Red => "red",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::UXC::AccountCustomization" => ::std::boxed::Box::new(AccountCustomization { core: ResourceCore::new(AccountCustomization::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

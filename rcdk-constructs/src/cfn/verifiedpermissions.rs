@@ -1385,3 +1385,17 @@ impl PolicyTemplate {
         self.core.get_att("PolicyTemplateId")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::VerifiedPermissions::IdentitySource" => ::std::boxed::Box::new(IdentitySource { core: ResourceCore::new(IdentitySource::TYPE, TagFormat::None) }),
+        "AWS::VerifiedPermissions::Policy" => ::std::boxed::Box::new(Policy { core: ResourceCore::new(Policy::TYPE, TagFormat::None) }),
+        "AWS::VerifiedPermissions::PolicyStore" => ::std::boxed::Box::new(PolicyStore { core: ResourceCore::new(PolicyStore::TYPE, TagFormat::List) }),
+        "AWS::VerifiedPermissions::PolicyStoreAlias" => ::std::boxed::Box::new(PolicyStoreAlias { core: ResourceCore::new(PolicyStoreAlias::TYPE, TagFormat::None) }),
+        "AWS::VerifiedPermissions::PolicyTemplate" => ::std::boxed::Box::new(PolicyTemplate { core: ResourceCore::new(PolicyTemplate::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -3792,3 +3792,26 @@ pub mod target_group {
         Alb => "ALB",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::VpcLattice::AccessLogSubscription" => ::std::boxed::Box::new(AccessLogSubscription { core: ResourceCore::new(AccessLogSubscription::TYPE, TagFormat::List) }),
+        "AWS::VpcLattice::AuthPolicy" => ::std::boxed::Box::new(AuthPolicy { core: ResourceCore::new(AuthPolicy::TYPE, TagFormat::None) }),
+        "AWS::VpcLattice::DomainVerification" => ::std::boxed::Box::new(DomainVerification { core: ResourceCore::new(DomainVerification::TYPE, TagFormat::List) }),
+        "AWS::VpcLattice::Listener" => ::std::boxed::Box::new(Listener { core: ResourceCore::new(Listener::TYPE, TagFormat::List) }),
+        "AWS::VpcLattice::ResourceConfiguration" => ::std::boxed::Box::new(ResourceConfiguration { core: ResourceCore::new(ResourceConfiguration::TYPE, TagFormat::List) }),
+        "AWS::VpcLattice::ResourceGateway" => ::std::boxed::Box::new(ResourceGateway { core: ResourceCore::new(ResourceGateway::TYPE, TagFormat::List) }),
+        "AWS::VpcLattice::ResourcePolicy" => ::std::boxed::Box::new(ResourcePolicy { core: ResourceCore::new(ResourcePolicy::TYPE, TagFormat::None) }),
+        "AWS::VpcLattice::Rule" => ::std::boxed::Box::new(Rule { core: ResourceCore::new(Rule::TYPE, TagFormat::List) }),
+        "AWS::VpcLattice::Service" => ::std::boxed::Box::new(Service { core: ResourceCore::new(Service::TYPE, TagFormat::List) }),
+        "AWS::VpcLattice::ServiceNetwork" => ::std::boxed::Box::new(ServiceNetwork { core: ResourceCore::new(ServiceNetwork::TYPE, TagFormat::List) }),
+        "AWS::VpcLattice::ServiceNetworkResourceAssociation" => ::std::boxed::Box::new(ServiceNetworkResourceAssociation { core: ResourceCore::new(ServiceNetworkResourceAssociation::TYPE, TagFormat::List) }),
+        "AWS::VpcLattice::ServiceNetworkServiceAssociation" => ::std::boxed::Box::new(ServiceNetworkServiceAssociation { core: ResourceCore::new(ServiceNetworkServiceAssociation::TYPE, TagFormat::List) }),
+        "AWS::VpcLattice::ServiceNetworkVpcAssociation" => ::std::boxed::Box::new(ServiceNetworkVpcAssociation { core: ResourceCore::new(ServiceNetworkVpcAssociation::TYPE, TagFormat::List) }),
+        "AWS::VpcLattice::TargetGroup" => ::std::boxed::Box::new(TargetGroup { core: ResourceCore::new(TargetGroup::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1200,3 +1200,19 @@ pub mod xss_match_set {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::WAF::ByteMatchSet" => ::std::boxed::Box::new(ByteMatchSet { core: ResourceCore::new(ByteMatchSet::TYPE, TagFormat::None) }),
+        "AWS::WAF::IPSet" => ::std::boxed::Box::new(IpSet { core: ResourceCore::new(IpSet::TYPE, TagFormat::None) }),
+        "AWS::WAF::Rule" => ::std::boxed::Box::new(Rule { core: ResourceCore::new(Rule::TYPE, TagFormat::None) }),
+        "AWS::WAF::SizeConstraintSet" => ::std::boxed::Box::new(SizeConstraintSet { core: ResourceCore::new(SizeConstraintSet::TYPE, TagFormat::None) }),
+        "AWS::WAF::SqlInjectionMatchSet" => ::std::boxed::Box::new(SqlInjectionMatchSet { core: ResourceCore::new(SqlInjectionMatchSet::TYPE, TagFormat::None) }),
+        "AWS::WAF::WebACL" => ::std::boxed::Box::new(WebAcl { core: ResourceCore::new(WebAcl::TYPE, TagFormat::None) }),
+        "AWS::WAF::XssMatchSet" => ::std::boxed::Box::new(XssMatchSet { core: ResourceCore::new(XssMatchSet::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1616,3 +1616,23 @@ pub mod xss_match_set {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::WAFRegional::ByteMatchSet" => ::std::boxed::Box::new(ByteMatchSet { core: ResourceCore::new(ByteMatchSet::TYPE, TagFormat::None) }),
+        "AWS::WAFRegional::GeoMatchSet" => ::std::boxed::Box::new(GeoMatchSet { core: ResourceCore::new(GeoMatchSet::TYPE, TagFormat::None) }),
+        "AWS::WAFRegional::IPSet" => ::std::boxed::Box::new(IpSet { core: ResourceCore::new(IpSet::TYPE, TagFormat::None) }),
+        "AWS::WAFRegional::RateBasedRule" => ::std::boxed::Box::new(RateBasedRule { core: ResourceCore::new(RateBasedRule::TYPE, TagFormat::None) }),
+        "AWS::WAFRegional::RegexPatternSet" => ::std::boxed::Box::new(RegexPatternSet { core: ResourceCore::new(RegexPatternSet::TYPE, TagFormat::None) }),
+        "AWS::WAFRegional::Rule" => ::std::boxed::Box::new(Rule { core: ResourceCore::new(Rule::TYPE, TagFormat::None) }),
+        "AWS::WAFRegional::SizeConstraintSet" => ::std::boxed::Box::new(SizeConstraintSet { core: ResourceCore::new(SizeConstraintSet::TYPE, TagFormat::None) }),
+        "AWS::WAFRegional::SqlInjectionMatchSet" => ::std::boxed::Box::new(SqlInjectionMatchSet { core: ResourceCore::new(SqlInjectionMatchSet::TYPE, TagFormat::None) }),
+        "AWS::WAFRegional::WebACL" => ::std::boxed::Box::new(WebAcl { core: ResourceCore::new(WebAcl::TYPE, TagFormat::None) }),
+        "AWS::WAFRegional::WebACLAssociation" => ::std::boxed::Box::new(WebAclAssociation { core: ResourceCore::new(WebAclAssociation::TYPE, TagFormat::None) }),
+        "AWS::WAFRegional::XssMatchSet" => ::std::boxed::Box::new(XssMatchSet { core: ResourceCore::new(XssMatchSet::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

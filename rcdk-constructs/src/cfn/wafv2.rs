@@ -13806,3 +13806,18 @@ impl WebAclAssociation {
         self.core.ref_()
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::WAFv2::IPSet" => ::std::boxed::Box::new(IpSet { core: ResourceCore::new(IpSet::TYPE, TagFormat::List) }),
+        "AWS::WAFv2::LoggingConfiguration" => ::std::boxed::Box::new(LoggingConfiguration { core: ResourceCore::new(LoggingConfiguration::TYPE, TagFormat::None) }),
+        "AWS::WAFv2::RegexPatternSet" => ::std::boxed::Box::new(RegexPatternSet { core: ResourceCore::new(RegexPatternSet::TYPE, TagFormat::List) }),
+        "AWS::WAFv2::RuleGroup" => ::std::boxed::Box::new(RuleGroup { core: ResourceCore::new(RuleGroup::TYPE, TagFormat::List) }),
+        "AWS::WAFv2::WebACL" => ::std::boxed::Box::new(WebAcl { core: ResourceCore::new(WebAcl::TYPE, TagFormat::List) }),
+        "AWS::WAFv2::WebACLAssociation" => ::std::boxed::Box::new(WebAclAssociation { core: ResourceCore::new(WebAclAssociation::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -1434,3 +1434,19 @@ pub mod workload {
         Preproduction => "PREPRODUCTION",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::WellArchitected::AgentContext" => ::std::boxed::Box::new(AgentContext { core: ResourceCore::new(AgentContext::TYPE, TagFormat::None) }),
+        "AWS::WellArchitected::AgentGoal" => ::std::boxed::Box::new(AgentGoal { core: ResourceCore::new(AgentGoal::TYPE, TagFormat::None) }),
+        "AWS::WellArchitected::AgentProfile" => ::std::boxed::Box::new(AgentProfile { core: ResourceCore::new(AgentProfile::TYPE, TagFormat::List) }),
+        "AWS::WellArchitected::Lens" => ::std::boxed::Box::new(Lens { core: ResourceCore::new(Lens::TYPE, TagFormat::List) }),
+        "AWS::WellArchitected::Profile" => ::std::boxed::Box::new(Profile { core: ResourceCore::new(Profile::TYPE, TagFormat::List) }),
+        "AWS::WellArchitected::ReviewTemplate" => ::std::boxed::Box::new(ReviewTemplate { core: ResourceCore::new(ReviewTemplate::TYPE, TagFormat::List) }),
+        "AWS::WellArchitected::Workload" => ::std::boxed::Box::new(Workload { core: ResourceCore::new(Workload::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

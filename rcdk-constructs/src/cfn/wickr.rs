@@ -126,3 +126,13 @@ pub mod network {
         Premium => "PREMIUM",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Wickr::Network" => ::std::boxed::Box::new(Network { core: ResourceCore::new(Network::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}

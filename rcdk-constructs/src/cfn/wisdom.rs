@@ -8069,3 +8069,26 @@ pub mod quick_response {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::Wisdom::AIAgent" => ::std::boxed::Box::new(AiAgent { core: ResourceCore::new(AiAgent::TYPE, TagFormat::Map) }),
+        "AWS::Wisdom::AIAgentVersion" => ::std::boxed::Box::new(AiAgentVersion { core: ResourceCore::new(AiAgentVersion::TYPE, TagFormat::None) }),
+        "AWS::Wisdom::AIGuardrail" => ::std::boxed::Box::new(AiGuardrail { core: ResourceCore::new(AiGuardrail::TYPE, TagFormat::Map) }),
+        "AWS::Wisdom::AIGuardrailVersion" => ::std::boxed::Box::new(AiGuardrailVersion { core: ResourceCore::new(AiGuardrailVersion::TYPE, TagFormat::None) }),
+        "AWS::Wisdom::AIPrompt" => ::std::boxed::Box::new(AiPrompt { core: ResourceCore::new(AiPrompt::TYPE, TagFormat::Map) }),
+        "AWS::Wisdom::AIPromptVersion" => ::std::boxed::Box::new(AiPromptVersion { core: ResourceCore::new(AiPromptVersion::TYPE, TagFormat::None) }),
+        "AWS::Wisdom::Assistant" => ::std::boxed::Box::new(Assistant { core: ResourceCore::new(Assistant::TYPE, TagFormat::List) }),
+        "AWS::Wisdom::AssistantAssociation" => ::std::boxed::Box::new(AssistantAssociation { core: ResourceCore::new(AssistantAssociation::TYPE, TagFormat::List) }),
+        "AWS::Wisdom::Content" => ::std::boxed::Box::new(Content { core: ResourceCore::new(Content::TYPE, TagFormat::List) }),
+        "AWS::Wisdom::ContentAssociation" => ::std::boxed::Box::new(ContentAssociation { core: ResourceCore::new(ContentAssociation::TYPE, TagFormat::List) }),
+        "AWS::Wisdom::KnowledgeBase" => ::std::boxed::Box::new(KnowledgeBase { core: ResourceCore::new(KnowledgeBase::TYPE, TagFormat::List) }),
+        "AWS::Wisdom::MessageTemplate" => ::std::boxed::Box::new(MessageTemplate { core: ResourceCore::new(MessageTemplate::TYPE, TagFormat::List) }),
+        "AWS::Wisdom::MessageTemplateVersion" => ::std::boxed::Box::new(MessageTemplateVersion { core: ResourceCore::new(MessageTemplateVersion::TYPE, TagFormat::None) }),
+        "AWS::Wisdom::QuickResponse" => ::std::boxed::Box::new(QuickResponse { core: ResourceCore::new(QuickResponse::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

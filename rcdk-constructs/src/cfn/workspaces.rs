@@ -2794,3 +2794,17 @@ pub mod workspaces_pool {
         }
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::WorkSpaces::ConnectionAlias" => ::std::boxed::Box::new(ConnectionAlias { core: ResourceCore::new(ConnectionAlias::TYPE, TagFormat::List) }),
+        "AWS::WorkSpaces::Directory" => ::std::boxed::Box::new(Directory { core: ResourceCore::new(Directory::TYPE, TagFormat::List) }),
+        "AWS::WorkSpaces::Workspace" => ::std::boxed::Box::new(Workspace { core: ResourceCore::new(Workspace::TYPE, TagFormat::List) }),
+        "AWS::WorkSpaces::WorkspaceIpGroup" => ::std::boxed::Box::new(WorkspaceIpGroup { core: ResourceCore::new(WorkspaceIpGroup::TYPE, TagFormat::List) }),
+        "AWS::WorkSpaces::WorkspacesPool" => ::std::boxed::Box::new(WorkspacesPool { core: ResourceCore::new(WorkspacesPool::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

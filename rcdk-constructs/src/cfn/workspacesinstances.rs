@@ -2250,3 +2250,15 @@ pub mod workspace_instance {
         NetworkInterface => "network-interface",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::WorkspacesInstances::Volume" => ::std::boxed::Box::new(Volume { core: ResourceCore::new(Volume::TYPE, TagFormat::None) }),
+        "AWS::WorkspacesInstances::VolumeAssociation" => ::std::boxed::Box::new(VolumeAssociation { core: ResourceCore::new(VolumeAssociation::TYPE, TagFormat::None) }),
+        "AWS::WorkspacesInstances::WorkspaceInstance" => ::std::boxed::Box::new(WorkspaceInstance { core: ResourceCore::new(WorkspaceInstance::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

@@ -3267,3 +3267,22 @@ pub mod user_settings {
         Light => "Light",
     });
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::WorkSpacesWeb::BrowserSettings" => ::std::boxed::Box::new(BrowserSettings { core: ResourceCore::new(BrowserSettings::TYPE, TagFormat::List) }),
+        "AWS::WorkSpacesWeb::DataProtectionSettings" => ::std::boxed::Box::new(DataProtectionSettings { core: ResourceCore::new(DataProtectionSettings::TYPE, TagFormat::List) }),
+        "AWS::WorkSpacesWeb::IdentityProvider" => ::std::boxed::Box::new(IdentityProvider { core: ResourceCore::new(IdentityProvider::TYPE, TagFormat::List) }),
+        "AWS::WorkSpacesWeb::IpAccessSettings" => ::std::boxed::Box::new(IpAccessSettings { core: ResourceCore::new(IpAccessSettings::TYPE, TagFormat::List) }),
+        "AWS::WorkSpacesWeb::NetworkSettings" => ::std::boxed::Box::new(NetworkSettings { core: ResourceCore::new(NetworkSettings::TYPE, TagFormat::List) }),
+        "AWS::WorkSpacesWeb::Portal" => ::std::boxed::Box::new(Portal { core: ResourceCore::new(Portal::TYPE, TagFormat::List) }),
+        "AWS::WorkSpacesWeb::SessionLogger" => ::std::boxed::Box::new(SessionLogger { core: ResourceCore::new(SessionLogger::TYPE, TagFormat::List) }),
+        "AWS::WorkSpacesWeb::TrustStore" => ::std::boxed::Box::new(TrustStore { core: ResourceCore::new(TrustStore::TYPE, TagFormat::List) }),
+        "AWS::WorkSpacesWeb::UserAccessLoggingSettings" => ::std::boxed::Box::new(UserAccessLoggingSettings { core: ResourceCore::new(UserAccessLoggingSettings::TYPE, TagFormat::List) }),
+        "AWS::WorkSpacesWeb::UserSettings" => ::std::boxed::Box::new(UserSettings { core: ResourceCore::new(UserSettings::TYPE, TagFormat::List) }),
+        _ => return ::std::option::Option::None,
+    })
+}

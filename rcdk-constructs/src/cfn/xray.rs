@@ -1063,3 +1063,16 @@ impl TransactionSearchConfig {
         self.core.get_att("AccountId")
     }
 }
+
+/// An empty resource of `type_name`, a type of this service: see [`crate::cfn::empty_resource`].
+pub(crate) fn empty_resource(
+    type_name: &str,
+) -> ::std::option::Option<::std::boxed::Box<dyn ::rcdk_core::Construct>> {
+    ::std::option::Option::Some(match type_name {
+        "AWS::XRay::Group" => ::std::boxed::Box::new(Group { core: ResourceCore::new(Group::TYPE, TagFormat::List) }),
+        "AWS::XRay::ResourcePolicy" => ::std::boxed::Box::new(ResourcePolicy { core: ResourceCore::new(ResourcePolicy::TYPE, TagFormat::None) }),
+        "AWS::XRay::SamplingRule" => ::std::boxed::Box::new(SamplingRule { core: ResourceCore::new(SamplingRule::TYPE, TagFormat::List) }),
+        "AWS::XRay::TransactionSearchConfig" => ::std::boxed::Box::new(TransactionSearchConfig { core: ResourceCore::new(TransactionSearchConfig::TYPE, TagFormat::None) }),
+        _ => return ::std::option::Option::None,
+    })
+}
