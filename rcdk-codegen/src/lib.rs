@@ -1,7 +1,8 @@
 //! Generator of rcdk-constructs' typed CloudFormation resources (`rcdk-constructs/src/cfn`) from
 //! the resource provider schemas that the pinned cfn-lint (1.58.0) ships.
 //!
-//! Also writes the IAM action list behind `action!` ([`iam_actions`]).
+//! Also writes the IAM action list behind `action!` ([`iam_actions`]) and the type table that
+//! `cargo rcdk migrate` writes Rust from ([`types_table`]).
 //!
 //! `cargo run -p rcdk-codegen` regenerates; `cargo run -p rcdk-codegen -- --check` fails, naming
 //! the files, when the checked-in code differs from what the schemas produce.
@@ -12,6 +13,7 @@ pub mod kinds;
 pub mod model;
 pub mod names;
 pub mod testgen;
+pub mod types_table;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -184,6 +186,7 @@ pub fn render(
         PathBuf::from("rcdk-constructs/tests/generated_all_types.rs"),
         testgen::render(services),
     ));
+    files.push((PathBuf::from(types_table::PATH), types_table::render(services)));
     Ok(files)
 }
 
