@@ -543,7 +543,9 @@ pub fn mod_rs(services: &[Service]) -> String {
     out.push_str(MACROS);
     out.push_str(HELPERS);
     out.push_str(EMPTY_RESOURCE_DOC);
-    out.push_str("pub fn empty_resource(type_name: &str) -> Option<Box<dyn rcdk_core::Construct>> {\n");
+    out.push_str(
+        "pub fn empty_resource(type_name: &str) -> Option<Box<dyn rcdk_core::Construct>> {\n",
+    );
     out.push_str("    let service = type_name.strip_prefix(\"AWS::\")?.split(\"::\").next()?;\n");
     out.push_str("    match service {\n");
     for s in services {
@@ -555,13 +557,16 @@ pub fn mod_rs(services: &[Service]) -> String {
             .filter_map(|r| r.type_name.split("::").nth(1))
             .collect();
         let pattern: Vec<String> = spellings.iter().map(|n| lit(n)).collect();
-        let _ = writeln!(
-            out,
-            "        #[cfg(feature = {})]\n        {} => {}::empty_resource(type_name),",
-            lit(&s.module),
-            pattern.join(" | "),
-            s.module
-        );
+        let call = format!("{}::empty_resource(type_name)", s.module);
+        let mut arm = format!("        {} => {call},", pattern.join(" | "));
+        // As rustfmt writes an arm too long for one line (mod.rs is formatted with the crate).
+        if arm.len() > 100 {
+            arm = format!(
+                "        {} => {{\n            {call}\n        }}",
+                pattern.join(" | ")
+            );
+        }
+        let _ = writeln!(out, "        #[cfg(feature = {})]\n{arm}", lit(&s.module));
     }
     out.push_str("        _ => None,\n    }\n}\n");
     for s in services {

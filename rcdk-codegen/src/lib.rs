@@ -186,7 +186,10 @@ pub fn render(
         PathBuf::from("rcdk-constructs/tests/generated_all_types.rs"),
         testgen::render(services),
     ));
-    files.push((PathBuf::from(types_table::PATH), types_table::render(services)));
+    files.push((
+        PathBuf::from(types_table::PATH),
+        types_table::render(services),
+    ));
     Ok(files)
 }
 

@@ -67,11 +67,16 @@ fn table_describes_the_generated_api() {
         ]),
         "schema order, the builder names the emitter writes"
     );
-    assert_eq!(subnet["new"], json!(["CidrBlock", "VpcId"]), "`required` order");
-    assert!(subnet["attrs"]
-        .as_array()
-        .unwrap()
-        .contains(&json!(["SubnetId", "attr_subnet_id", "Id:SubnetId"])));
+    assert_eq!(
+        subnet["new"],
+        json!(["CidrBlock", "VpcId"]),
+        "`required` order"
+    );
+    assert!(subnet["attrs"].as_array().unwrap().contains(&json!([
+        "SubnetId",
+        "attr_subnet_id",
+        "Id:SubnetId"
+    ])));
     assert_eq!(
         subnet["types"]["Config"],
         json!({

@@ -637,9 +637,13 @@ pub fn empty_resource(type_name: &str) -> Option<Box<dyn rcdk_core::Construct>> 
         #[cfg(feature = "licensemanager")]
         "LicenseManager" => licensemanager::empty_resource(type_name),
         #[cfg(feature = "licensemanagerlinuxsubscriptions")]
-        "LicenseManagerLinuxSubscriptions" => licensemanagerlinuxsubscriptions::empty_resource(type_name),
+        "LicenseManagerLinuxSubscriptions" => {
+            licensemanagerlinuxsubscriptions::empty_resource(type_name)
+        }
         #[cfg(feature = "licensemanagerusersubscriptions")]
-        "LicenseManagerUserSubscriptions" => licensemanagerusersubscriptions::empty_resource(type_name),
+        "LicenseManagerUserSubscriptions" => {
+            licensemanagerusersubscriptions::empty_resource(type_name)
+        }
         #[cfg(feature = "lightsail")]
         "Lightsail" => lightsail::empty_resource(type_name),
         #[cfg(feature = "location")]
