@@ -40,6 +40,8 @@
 mod arn;
 pub mod cfn;
 pub mod error;
+// An existing CloudFormation template in a stack, its resources typed and logical ids kept.
+pub mod include;
 #[cfg(all(
     feature = "iam",
     feature = "dynamodb",

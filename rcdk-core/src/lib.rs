@@ -25,6 +25,7 @@ pub mod stack;
 pub mod suppression;
 pub mod synth;
 pub mod tag;
+pub mod template;
 pub mod value;
 
 pub use app::App;

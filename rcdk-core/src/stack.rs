@@ -23,6 +23,8 @@ pub struct Stack {
     pub(crate) termination_protection: bool,
     pub(crate) transforms: Vec<String>,
     pub(crate) metadata: IndexMap<String, serde_json::Value>,
+    /// Top-level sections the model does not build (`Rules`, SAM's `Globals`), as written.
+    pub(crate) sections: IndexMap<String, serde_json::Value>,
     pub(crate) dependencies: Vec<String>,
     pub(crate) environment: Environment,
     pub(crate) qualifier: Option<String>,
@@ -46,6 +48,7 @@ impl Stack {
             termination_protection: false,
             transforms: Vec::new(),
             metadata: IndexMap::new(),
+            sections: IndexMap::new(),
             dependencies: Vec::new(),
             environment: Environment::agnostic(),
             qualifier: None,
@@ -155,6 +158,14 @@ impl Stack {
     /// One entry of the template's `Metadata`.
     pub fn metadata(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
         self.metadata.insert(key.into(), value);
+        self
+    }
+
+    /// A top-level template section that constructs do not build, written as given: `Rules`
+    /// (parameter checks), `Hooks`, or SAM's `Globals` beside its transform. The standard
+    /// sections are refused here: they are built from the tree.
+    pub fn section(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.sections.insert(name.into(), value);
         self
     }
 

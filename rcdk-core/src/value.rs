@@ -706,6 +706,12 @@ impl Props {
     pub fn as_map(&self) -> &IndexMap<String, Value> {
         &self.0
     }
+
+    /// Properties exactly as given, `Ref: AWS::NoValue` entries included: how an included
+    /// template's properties are kept as written.
+    pub fn from_map(map: IndexMap<String, Value>) -> Props {
+        Props(map)
+    }
 }
 
 impl From<Props> for Value {

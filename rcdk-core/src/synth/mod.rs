@@ -647,8 +647,17 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
             .map(|(id, _)| id.clone())
             .collect();
         errors.extend(validate::sections(stack.id(), &s));
+        for name in stack.sections.keys() {
+            if STANDARD_SECTIONS.contains(&name.as_str()) {
+                errors.push(
+                    SynthError::new(stack.id(), format!("Stack::section(\"{name}\", ..): {name} is built from the construct tree"))
+                        .hint("add parameters, conditions, mappings, resources and outputs as constructs, and use Stack::description, metadata and transform"),
+                );
+            }
+        }
         errors.extend(validate::invalid_literals(stack.id(), &s));
-        if resolved_cleanly {
+        // A transform (SAM, say) declares names the template does not show.
+        if resolved_cleanly && stack.transforms.is_empty() {
             errors.extend(validate::dangling_names(stack.id(), &s));
         }
         let template = build_template(
@@ -730,6 +739,19 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
     })
 }
 
+/// The sections built from the construct tree and the stack's settings.
+const STANDARD_SECTIONS: &[&str] = &[
+    "AWSTemplateFormatVersion",
+    "Description",
+    "Metadata",
+    "Transform",
+    "Parameters",
+    "Mappings",
+    "Conditions",
+    "Resources",
+    "Outputs",
+];
+
 fn build_template(
     stack: &crate::stack::Stack,
     parameters: IndexMap<String, Value>,
@@ -764,6 +786,11 @@ fn build_template(
                 "Transform".to_string(),
                 Value::List(many.iter().cloned().map(Value::String).collect()),
             );
+        }
+    }
+    for (name, value) in &stack.sections {
+        if !STANDARD_SECTIONS.contains(&name.as_str()) {
+            t.insert(name.clone(), Value::from_json(value.clone()));
         }
     }
     for (name, section) in [

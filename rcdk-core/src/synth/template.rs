@@ -19,6 +19,10 @@ pub struct Sections {
     pub outputs: IndexMap<String, Value>,
     /// Logical id -> path, for messages.
     pub paths: IndexMap<String, String>,
+    /// (namespace, logical id) -> path: ids must be unique among the parameters and resources
+    /// (both are what `Ref` names) and within each other section; an output may share its id
+    /// with a parameter, as CloudFormation allows.
+    pub taken: std::collections::HashMap<(&'static str, String), String>,
 }
 
 fn s(text: &str) -> Value {
@@ -59,7 +63,11 @@ pub fn collect(
                     .hint("CloudFormation does not evaluate functions or references there; use a literal, or a condition with Fn::If where the value is used"),
             );
         }
-        if let Some(previous) = sections.paths.get(&id) {
+        let namespace = match element {
+            Element::Resource(_) | Element::Parameter(_) => "Ref",
+            other => other.section(),
+        };
+        if let Some(previous) = sections.taken.get(&(namespace, id.clone())) {
             resolver.errors.push(
                 crate::error::SynthError::new(
                     &path,
@@ -69,7 +77,8 @@ pub fn collect(
             );
             continue;
         }
-        sections.paths.insert(id.clone(), path);
+        sections.taken.insert((namespace, id.clone()), path.clone());
+        sections.paths.entry(id.clone()).or_insert(path);
         section.insert(id, body);
     }
 }
