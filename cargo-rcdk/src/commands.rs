@@ -17,7 +17,7 @@ use rcdk_deploy::{
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CloudFormationDeployer;
 
-fn aws_args(cmd: Command) -> Command {
+pub(crate) fn aws_args(cmd: Command) -> Command {
     cmd.arg(
         Arg::new("profile")
             .long("profile")

@@ -20,6 +20,7 @@
 mod bootstrap;
 mod commands;
 pub mod context;
+pub mod migrate;
 mod synth;
 
 pub use bootstrap::bootstrap_assembly;

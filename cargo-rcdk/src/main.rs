@@ -88,6 +88,7 @@ fn command() -> Command {
         cmd = cmd.subcommand(sub);
     }
     cmd = cmd.subcommand(cargo_rcdk::context::command());
+    cmd = cmd.subcommand(cargo_rcdk::migrate::cli::command());
     // Run by the `executable` source of a container image asset at publish time.
     cmd = cmd.subcommand(package_image_command());
     // Run by the `executable` source of a Lambda function's asset at publish time.
@@ -180,6 +181,13 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     match name {
+        "migrate" => match cargo_rcdk::migrate::cli::run(sub) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
         "synth" => match synth(&matches, sub) {
             Ok(dir) => {
                 eprintln!("assembly in {}", dir.display());

@@ -237,7 +237,17 @@ macro_rules! id_kinds {
                 }
             }
         }
-    )*};
+    )*
+        /// Whether `literal` has the shape of the id kind named `kind` (`"VpcId"`), as
+        /// [`Val::literal`](crate::Val::literal) checks it; `None` when no id kind has that
+        /// name. For code generators, which know kinds by name.
+        pub fn literal_fits(kind: &str, literal: &str) -> Option<bool> {
+            match kind {
+                $(stringify!($name) => Some(<$name as IdKind>::SHAPE.matches(literal)),)*
+                _ => None,
+            }
+        }
+    };
 }
 
 id_kinds! {

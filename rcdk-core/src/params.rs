@@ -119,6 +119,17 @@ impl<K: ParameterKind + ?Sized> Default for Parameter<K> {
 }
 
 impl<K: ?Sized> Parameter<K> {
+    /// A parameter of a CloudFormation type that no kind maps to
+    /// (`AWS::SSM::Parameter::Value<List<String>>`, say); the caller vouches that its values
+    /// are of kind `K`.
+    pub fn of_type(type_name: impl Into<String>) -> Self {
+        let type_name = type_name.into();
+        let list = type_name.starts_with("List<")
+            || type_name == "CommaDelimitedList"
+            || type_name.contains("<List<");
+        Self::with_type(type_name, list)
+    }
+
     fn with_type(type_name: String, list: bool) -> Self {
         Parameter {
             def: ParameterDef {

@@ -125,12 +125,14 @@ impl Checker<'_> {
                 target: Target::Name(n),
                 attribute,
                 ..
-            } if !self.doc.resources.contains_key(n) => return self.dangling(
-                place,
-                format!(
+            } if !self.doc.resources.contains_key(n) => {
+                return self.dangling(
+                    place,
+                    format!(
                     "Fn::GetAtt of '{n}.{attribute}', but '{n}' is not a resource of this template"
                 ),
-            ),
+                )
+            }
             Intrinsic::If {
                 condition: Target::Name(n),
                 ..

@@ -6,6 +6,7 @@
 mod canonical;
 mod check;
 mod intrinsics;
+mod raw;
 mod read;
 mod targets;
 
@@ -15,6 +16,7 @@ use serde_norway::Value as Y;
 pub use canonical::canonical;
 pub use intrinsics::pseudo;
 use intrinsics::{convert, key_text, Context};
+pub use raw::{raw, raw_condition};
 pub use targets::{map_targets, Use};
 
 use crate::resource::RemovalPolicy;
