@@ -20,8 +20,12 @@ fn hand_written_sources(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("read src") {
         let path = entry.expect("dir entry").path();
         if path.is_dir() {
-            // The generated resources are the typed layer itself.
-            if path.file_name().is_some_and(|n| n == "cfn") {
+            // The generated resources are the typed layer itself; an included template's
+            // properties and attributes arrive by name, from the user's own template.
+            if path
+                .file_name()
+                .is_some_and(|n| n == "cfn" || n == "include")
+            {
                 continue;
             }
             hand_written_sources(&path, out);

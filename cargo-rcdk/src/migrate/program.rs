@@ -432,6 +432,11 @@ pub fn program(doc: &TemplateDoc, stack_id: &str, source: &str) -> Program {
                             let arg = e.typed(v, &p.ty, Some(&rt), 8, &mut notes);
                             format!(".{}({arg})", p.rust)
                         }
+                        // A custom resource's own properties are free-form by design.
+                        None if r.type_name == "AWS::CloudFormation::CustomResource" => {
+                            let raw = e.raw(v, "Json", 8);
+                            format!(".add_override({}, {raw})", lit(&format!("Properties.{k}")))
+                        }
                         None => {
                             e.fallbacks += 1;
                             notes.push(format!("`{k}` is not a property of {} in the pinned schemas: set as written", rt.name));

@@ -21,7 +21,8 @@
 //!     "PhotosArn",
 //!     rcdk_core::Output::new(photos_arn).export("legacy-photos-arn"),
 //! );
-//! App::new().with(stack).run();
+//! let assembly = App::new().with(stack).synth()?;
+//! # let _ = assembly;
 //! # Ok(())
 //! # }
 //! ```
