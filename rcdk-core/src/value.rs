@@ -78,6 +78,23 @@ pub enum Pseudo {
 }
 
 impl Pseudo {
+    /// Every pseudo parameter.
+    pub const ALL: [Pseudo; 8] = [
+        Pseudo::AccountId,
+        Pseudo::NotificationArns,
+        Pseudo::NoValue,
+        Pseudo::Partition,
+        Pseudo::Region,
+        Pseudo::StackId,
+        Pseudo::StackName,
+        Pseudo::UrlSuffix,
+    ];
+
+    /// The pseudo parameter `Ref` names `name` (`AWS::Region`), if it is one.
+    pub fn from_name(name: &str) -> Option<Pseudo> {
+        Pseudo::ALL.into_iter().find(|p| p.name() == name)
+    }
+
     /// The name used in `Ref`.
     pub fn name(self) -> &'static str {
         match self {
@@ -253,6 +270,17 @@ impl Value {
             Value::Fn(i) => i.for_each_node(f),
             _ => {}
         }
+    }
+
+    /// Whether this is `Ref: AWS::NoValue`, which removes the property it is the value of.
+    pub fn is_no_value(&self) -> bool {
+        matches!(self, Value::Fn(f) if matches!(
+            **f,
+            Intrinsic::Ref {
+                target: Target::Pseudo(Pseudo::NoValue),
+                ..
+            }
+        ))
     }
 
     /// The string, if this is a literal string.
@@ -663,14 +691,7 @@ impl Props {
     /// is how the typed setters unset a property.
     pub fn set(&mut self, name: impl Into<String>, value: impl Into<Value>) {
         let value = value.into();
-        let no_value = matches!(&value, Value::Fn(f) if matches!(
-            **f,
-            Intrinsic::Ref {
-                target: Target::Pseudo(Pseudo::NoValue),
-                ..
-            }
-        ));
-        if no_value {
+        if value.is_no_value() {
             self.0.shift_remove(&name.into());
         } else {
             self.0.insert(name.into(), value);

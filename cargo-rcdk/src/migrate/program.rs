@@ -5,10 +5,10 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
-use rcdk_core::template::{ParameterDoc, ResourceDoc, TemplateDoc};
-use rcdk_core::{Intrinsic, Target, Value};
+use rcdk_core::template::{ParameterDoc, ResourceDoc, TemplateDoc, Use};
+use rcdk_core::{Target, Value};
 
-use super::rust::{is_no_value, json_macro, lit, Binding, Emitter};
+use super::rust::{json_macro, lit, Binding, Emitter};
 use super::table::{self, Ty};
 
 /// What the generated program needs beyond its text.
@@ -116,24 +116,20 @@ fn plain(v: &Value) -> String {
     }
 }
 
-fn parameter(var: &str, p: &ParameterDoc) -> (String, String) {
+fn parameter(p: &ParameterDoc) -> (String, String) {
     let (mut code, kind) = match parameter_kind(&p.type_name) {
         Some(kind) => (format!("Parameter::<{kind}>::new()"), kind.to_string()),
-        None => match p
-            .type_name
-            .strip_prefix("AWS::SSM::Parameter::Value<")
-            .and_then(|t| t.strip_suffix('>'))
-            .and_then(parameter_kind)
-        {
-            Some(kind) if matches!(&p.default, Some(Value::String(_))) => {
-                let Some(Value::String(d)) = &p.default else {
-                    unreachable!("matched above")
-                };
-                (
-                    format!("Parameter::<{kind}>::from_ssm({})", lit(d)),
-                    kind.to_string(),
-                )
-            }
+        None => match (
+            p.type_name
+                .strip_prefix("AWS::SSM::Parameter::Value<")
+                .and_then(|t| t.strip_suffix('>'))
+                .and_then(parameter_kind),
+            &p.default,
+        ) {
+            (Some(kind), Some(Value::String(d))) => (
+                format!("Parameter::<{kind}>::from_ssm({})", lit(d)),
+                kind.to_string(),
+            ),
             _ => (
                 format!("Parameter::<String>::of_type({})", lit(&p.type_name)),
                 if p.type_name.contains("List<") || p.type_name.ends_with("CommaDelimitedList") {
@@ -186,7 +182,6 @@ fn parameter(var: &str, p: &ParameterDoc) -> (String, String) {
     if p.no_echo {
         line("no_echo()".into());
     }
-    let _ = var;
     (code, kind)
 }
 
@@ -199,30 +194,12 @@ fn needs(r: &ResourceDoc) -> Vec<String> {
 }
 
 fn names(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::List(items) => items.iter().for_each(|x| names(x, out)),
-        Value::Map(m) => m.values().for_each(|x| names(x, out)),
-        Value::Fn(f) => {
-            if let Intrinsic::Ref {
-                target: Target::Name(n),
-                ..
-            }
-            | Intrinsic::GetAtt {
-                target: Target::Name(n),
-                ..
-            } = &**f
-            {
-                out.push(n.clone());
-            }
-            let _ = rcdk_core::template::map_targets(v, &mut |_, t| {
-                if let Target::Name(n) = t {
-                    out.push(n.clone());
-                }
-                t.clone()
-            });
+    let _ = rcdk_core::template::map_targets(v, &mut |use_, t| {
+        if let (Use::Ref | Use::GetAtt, Target::Name(n)) = (use_, t) {
+            out.push(n.clone());
         }
-        _ => {}
-    }
+        t.clone()
+    });
 }
 
 /// Resources in template order, moved after what they reference where needed (a stable
@@ -296,21 +273,18 @@ pub fn program(doc: &TemplateDoc, stack_id: &str, source: &str) -> Program {
     for t in &doc.transforms {
         let _ = write!(stack, "\n        .transform({})", lit(t));
     }
-    for (k, v) in &doc.metadata {
-        let _ = write!(
-            stack,
-            "\n        .metadata({}, {})",
-            lit(k),
-            json_macro(v, 8)
-        );
-    }
-    for (k, v) in &doc.other_sections {
-        let _ = write!(
-            stack,
-            "\n        .section({}, {})",
-            lit(k),
-            json_macro(v, 8)
-        );
+    for (method, entries) in [
+        ("metadata", &doc.metadata),
+        ("section", &doc.other_sections),
+    ] {
+        for (k, v) in entries {
+            let _ = write!(
+                stack,
+                "\n        .{method}({}, {})",
+                lit(k),
+                json_macro(v, 8)
+            );
+        }
     }
     let _ = writeln!(body, "    {stack};");
 
@@ -319,7 +293,7 @@ pub fn program(doc: &TemplateDoc, stack_id: &str, source: &str) -> Program {
     }
     for (id, p) in &doc.parameters {
         let var = var_name(id, &mut taken);
-        let (code, kind) = parameter(&var, p);
+        let (code, kind) = parameter(p);
         let _ = writeln!(body, "    let {var} = {code};");
         e.bindings.insert(
             id.clone(),
@@ -331,7 +305,6 @@ pub fn program(doc: &TemplateDoc, stack_id: &str, source: &str) -> Program {
         e.declared.insert(id.clone());
         adds.push((id.clone(), var));
     }
-    let mut mapping_vars = HashMap::new();
     if !doc.mappings.is_empty() {
         body.push_str("\n    // Mappings.\n");
     }
@@ -352,10 +325,8 @@ pub fn program(doc: &TemplateDoc, stack_id: &str, source: &str) -> Program {
         let _ = write!(code, "\n        .logical_id({})", lit(id));
         let _ = writeln!(body, "    let {var} = {code};");
         adds.push((construct_id("Mappings", id), var.clone()));
-        e.mappings.insert(id.clone(), var.clone());
-        mapping_vars.insert(id.clone(), var);
+        e.mappings.insert(id.clone(), var);
     }
-    let mut condition_vars = HashMap::new();
     if !doc.conditions.is_empty() {
         body.push_str("\n    // Conditions, as written in the template.\n");
     }
@@ -368,8 +339,7 @@ pub fn program(doc: &TemplateDoc, stack_id: &str, source: &str) -> Program {
             lit(id)
         );
         adds.push((construct_id("Conditions", id), var.clone()));
-        e.conditions.insert(id.clone(), var.clone());
-        condition_vars.insert(id.clone(), var);
+        e.conditions.insert(id.clone(), var);
     }
     // Bindings of all resources first, so that references know their types.
     let ordered = order(doc);
@@ -401,16 +371,18 @@ pub fn program(doc: &TemplateDoc, stack_id: &str, source: &str) -> Program {
                 let mut args = Vec::new();
                 let mut arg_notes = Vec::new();
                 for n in &rt.new {
-                    let p = rt.prop(n).expect("new arguments are properties");
+                    // The table lists `new`'s arguments among the properties; free-form JSON
+                    // if it ever did not.
+                    let ty = rt.prop(n).map_or(Ty::Json, |p| p.ty.clone());
                     match r.properties.get(n) {
-                        Some(v) => args.push(e.typed(v, &p.ty, Some(&rt), 8, &mut arg_notes)),
+                        Some(v) => args.push(e.typed(v, &ty, Some(&rt), 8, &mut arg_notes)),
                         None => {
                             arg_notes.push(format!(
                                 "`{n}` is required by the type but not set in the template"
                             ));
                             args.push(format!(
                                 "Val::<{}>::no_value()",
-                                super::rust::rust_type(&p.ty, Some(&rt))
+                                super::rust::rust_type(&ty, Some(&rt))
                             ));
                         }
                     }
@@ -426,7 +398,7 @@ pub fn program(doc: &TemplateDoc, stack_id: &str, source: &str) -> Program {
                     let mut notes = Vec::new();
                     let line = match rt.prop(k) {
                         Some(p) => {
-                            if is_no_value(v) {
+                            if v.is_no_value() {
                                 continue;
                             }
                             let arg = e.typed(v, &p.ty, Some(&rt), 8, &mut notes);
@@ -481,7 +453,7 @@ pub fn program(doc: &TemplateDoc, stack_id: &str, source: &str) -> Program {
             ));
         }
         if let Some(c) = &r.condition {
-            match condition_vars.get(c) {
+            match e.conditions.get(c) {
                 Some(v) => attr(format!("condition(&{v})")),
                 None => attr(format!("add_override(\"Condition\", {})", lit(c))),
             }
@@ -536,7 +508,7 @@ pub fn program(doc: &TemplateDoc, stack_id: &str, source: &str) -> Program {
             let _ = write!(code, "\n        .export({name})");
         }
         if let Some(c) = &o.condition {
-            if let Some(v) = condition_vars.get(c) {
+            if let Some(v) = e.conditions.get(c) {
                 let _ = write!(code, "\n        .condition(&{v})");
             }
         }

@@ -123,10 +123,6 @@ pub fn json_macro(v: &Value, indent: usize) -> String {
     s
 }
 
-fn is_literal(v: &Value) -> bool {
-    v.is_literal()
-}
-
 fn pseudo_fn(p: Pseudo) -> Option<&'static str> {
     Some(match p {
         Pseudo::AccountId => "fns::account_id()",
@@ -439,7 +435,7 @@ impl Emitter {
             }
             self.fallbacks = fallbacks;
             notes.truncate(noted);
-            if is_no_value(v) {
+            if v.is_no_value() {
                 return (format!("Val::<{k}>::no_value()"), true);
             }
             // A function the typed API has no form for: as written, of the property's kind.
@@ -520,7 +516,7 @@ impl Emitter {
                 }
             },
             (Ty::Bool, Value::Bool(b)) => b.to_string(),
-            (Ty::Json, v) if is_literal(v) => json_macro(v, indent),
+            (Ty::Json, v) if v.is_literal() => json_macro(v, indent),
             (Ty::Tag, Value::Map(m))
                 if m.len() == 2 && m.contains_key("Key") && m.contains_key("Value") =>
             {
@@ -593,7 +589,7 @@ impl Emitter {
                         }
                         let mut code = format!("{}::new({})", rust_type(ty, rt), args.join(", "));
                         for (key, x) in m {
-                            if new.contains(key) || is_no_value(x) {
+                            if new.contains(key) || x.is_no_value() {
                                 continue;
                             }
                             let p = props.iter().find(|p| &p.cfn == key)?;
@@ -607,11 +603,6 @@ impl Emitter {
             _ => return None,
         })
     }
-}
-
-/// Whether `v` is `Ref: AWS::NoValue`.
-pub fn is_no_value(v: &Value) -> bool {
-    matches!(v, Value::Fn(f) if matches!(**f, Intrinsic::Ref { target: Target::Pseudo(Pseudo::NoValue), .. }))
 }
 
 /// Where a generic call names the kind it is asked for.

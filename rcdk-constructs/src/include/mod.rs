@@ -34,8 +34,8 @@ use std::path::{Path, PathBuf};
 
 use rcdk_core::template::{TemplateDoc, TemplateError};
 use rcdk_core::{
-    Child, ChildMut, Condition, Construct, ElementMut, Mapping, NodeId, Output, Parameter,
-    RawResource, ResourceCore, Stack, Val,
+    Child, ChildMut, Condition, Construct, ElementMut, Mapping, NodeId, Parameter, RawResource,
+    ResourceCore, Stack, Val,
 };
 
 /// Why a template could not be included, or an included element not found.
@@ -350,9 +350,4 @@ fn entry(id: &str, section: Section, construct: Box<dyn Construct>) -> Entry {
         section,
         construct,
     }
-}
-
-/// Makes an [`Output`] (kept here so `resolve` needs no more imports).
-fn output(value: rcdk_core::Value) -> Output {
-    Output::new(value)
 }

@@ -6,11 +6,11 @@ use std::collections::HashMap;
 
 use rcdk_core::template::{map_targets, TemplateDoc, Use};
 use rcdk_core::{
-    Condition, Construct, ElementMut, Mapping, NodeId, Parameter, Props, RawResource, Target, Val,
-    Value,
+    Condition, Construct, ElementMut, Mapping, NodeId, Output, Parameter, Props, RawResource,
+    Target, Val, Value,
 };
 
-use super::{entry, output, CfnInclude, Entry, Section};
+use super::{entry, CfnInclude, Entry, Section};
 
 /// Names of the template's elements, by what can reference them.
 #[derive(Default)]
@@ -146,7 +146,7 @@ pub(super) fn include(doc: &TemplateDoc) -> CfnInclude {
         }
     }
     for (id, o) in &doc.outputs {
-        let mut out = output(names.bind(&o.value)).logical_id(id.clone());
+        let mut out = Output::new(names.bind(&o.value)).logical_id(id.clone());
         if let Some(ElementMut::Output(def)) = out.element_mut() {
             def.description = o.description.clone();
             def.export_name = o.export_name.as_ref().map(|v| names.bind(v));

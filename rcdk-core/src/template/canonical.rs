@@ -6,7 +6,7 @@ use serde_json::{Map, Value as J};
 
 use super::TemplateDoc;
 use crate::synth::format::to_json;
-use crate::value::{Intrinsic, Pseudo, Target, Value};
+use crate::value::Value;
 
 /// The canonical JSON of `doc`. Two templates mean the same when their canonical forms are
 /// equal (maps compare without regard to order).
@@ -137,13 +137,9 @@ fn section(t: &mut Map<String, J>, name: &str, m: Map<String, J>) {
     }
 }
 
-fn is_no_value(v: &Value) -> bool {
-    matches!(v, Value::Fn(f) if matches!(**f, Intrinsic::Ref { target: Target::Pseudo(Pseudo::NoValue), .. }))
-}
-
 fn properties(m: &indexmap::IndexMap<String, Value>) -> Map<String, J> {
     m.iter()
-        .filter(|(_, v)| !is_no_value(v))
+        .filter(|(_, v)| !v.is_no_value())
         .map(|(k, v)| (k.clone(), value(v)))
         .collect()
 }
@@ -167,7 +163,7 @@ fn strip(v: &Value) -> Value {
     match v {
         Value::Map(m) => Value::Map(
             m.iter()
-                .filter(|(_, x)| !is_no_value(x))
+                .filter(|(_, x)| !x.is_no_value())
                 .map(|(k, x)| (k.clone(), strip(x)))
                 .collect(),
         ),

@@ -155,7 +155,7 @@ impl Checker<'_> {
                     let base = name.split('.').next().unwrap_or(&name);
                     let known = variables.contains_key(&name)
                         || variables.contains_key(base)
-                        || super::pseudo(&name).is_some()
+                        || crate::value::Pseudo::from_name(&name).is_some()
                         || if name.contains('.') {
                             self.doc.resources.contains_key(base)
                         } else {

@@ -132,23 +132,8 @@ fn is_known(name: &str) -> bool {
     ) || PASSED_THROUGH.contains(&name)
 }
 
-/// The pseudo parameter named `name`, if it is one.
-pub fn pseudo(name: &str) -> Option<Pseudo> {
-    Some(match name {
-        "AWS::AccountId" => Pseudo::AccountId,
-        "AWS::NotificationARNs" => Pseudo::NotificationArns,
-        "AWS::NoValue" => Pseudo::NoValue,
-        "AWS::Partition" => Pseudo::Partition,
-        "AWS::Region" => Pseudo::Region,
-        "AWS::StackId" => Pseudo::StackId,
-        "AWS::StackName" => Pseudo::StackName,
-        "AWS::URLSuffix" => Pseudo::UrlSuffix,
-        _ => return None,
-    })
-}
-
 fn name_target(name: &str) -> Target {
-    match pseudo(name) {
+    match Pseudo::from_name(name) {
         Some(p) => Target::Pseudo(p),
         None => Target::Name(name.to_string()),
     }

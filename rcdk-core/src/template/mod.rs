@@ -14,7 +14,6 @@ use indexmap::IndexMap;
 use serde_norway::Value as Y;
 
 pub use canonical::canonical;
-pub use intrinsics::pseudo;
 use intrinsics::{convert, key_text, Context};
 pub use raw::{raw, raw_condition};
 pub use targets::{map_targets, Use};
