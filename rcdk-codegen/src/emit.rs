@@ -878,7 +878,9 @@ const MOD_DOC: &str = "\
 //! - `new(...)` takes the required properties, in the schema's `required` order; every other
 //!   property has a `snake_case` builder method. Rust keywords get a trailing underscore
 //!   (`type_`); a property whose name is already a method of the resource (`condition`,
-//!   `metadata`, ...) gets the suffix `_property`.
+//!   `metadata`, ...) gets the suffix `_property`. A type or variant named `Self`, `From` or
+//!   `Into` gets a trailing underscore (`From_`), so that rustc's messages keep naming the
+//!   conversion traits briefly.
 //! - every setter takes `impl Into<Val<K>>`: a literal, or an intrinsic of the same kind.
 //!   Curated id kinds (`VpcId`, `SubnetId`, `RoleArn`, ...) refuse an id of another kind.
 //!   Lists are `List<K>`, maps `Map<K>`, free-form objects (policy documents) and multi-type

@@ -81,11 +81,18 @@ pub fn pascal(name: &str) -> String {
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s = format!("V{s}");
     }
-    if s == "Self" {
-        s = "Self_".into();
+    if RESERVED_TYPE_NAMES.contains(&s.as_str()) {
+        s.push('_');
     }
     s
 }
+
+/// Type and variant names that get a trailing underscore: `Self` is a keyword, and `From` and
+/// `Into` are the traits every setter's bound names. rustc shortens `std::convert::From` to `From`
+/// in its messages only while no other item of the build has that name, so a generated
+/// `Attribute::From` would change the wording of every wrong-value error for whoever enables its
+/// service.
+const RESERVED_TYPE_NAMES: &[&str] = &["Self", "From", "Into"];
 
 /// Longest doc text kept; schema descriptions can run to several kilobytes.
 const DOC_MAX: usize = 600;
@@ -196,6 +203,8 @@ mod tests {
         assert_eq!(pascal("t2.micro"), "T2Micro");
         assert_eq!(pascal("1h"), "V1h");
         assert_eq!(pascal("*"), "Empty");
+        assert_eq!(pascal("FROM"), "From_");
+        assert_eq!(pascal("Self"), "Self_");
     }
 
     #[test]

@@ -130,22 +130,31 @@ fn snapshot_file(name: &str) -> String {
     format!("examples__{name}.snap")
 }
 
-/// Replaces asset object keys (`<64 hex digits>.zip`) with `[asset hash].zip`: a Rust Lambda
-/// package's hash covers Cargo.lock and the workspace manifest, so pinning it would make every
-/// dependency update rewrite the snapshot; the hashes have tests of their own.
+/// Replaces asset hashes with `[asset hash]`: object keys (`<64 hex digits>.zip`) and image tags
+/// (`...container-assets-...:<64 hex digits>`). A Rust Lambda package's or image's hash covers
+/// Cargo.lock and the workspace manifests, so pinning it would make every dependency update
+/// rewrite the snapshot; the hashes have tests of their own.
 fn redact_asset_hashes(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < bytes.len() {
         let end = i + 64;
-        let is_key = end + 4 <= bytes.len()
+        let is_hash = end <= bytes.len()
             && (i == 0 || !bytes[i - 1].is_ascii_hexdigit())
             && bytes[i..end]
                 .iter()
                 .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
-            && &bytes[end..end + 4] == b".zip";
-        if is_key {
+            && bytes.get(end).is_none_or(|b| !b.is_ascii_hexdigit());
+        let is_key = is_hash && bytes[end..].starts_with(b".zip");
+        let is_tag = is_hash
+            && i > 0
+            && bytes[i - 1] == b':'
+            && text[..i]
+                .rsplit('"')
+                .next()
+                .is_some_and(|s| s.contains("container-assets-"));
+        if is_key || is_tag {
             out.push_str("[asset hash]");
             i = end;
         } else {

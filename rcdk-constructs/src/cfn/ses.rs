@@ -4920,7 +4920,7 @@ pub mod mail_manager_rule_set {
         /// `SENDER`
         Sender,
         /// `FROM`
-        From,
+        From_,
         /// `TO`
         To,
         /// `CC`
@@ -4931,7 +4931,7 @@ pub mod mail_manager_rule_set {
         Recipient => "RECIPIENT",
         MailFrom => "MAIL_FROM",
         Sender => "SENDER",
-        From => "FROM",
+        From_ => "FROM",
         To => "TO",
         Cc => "CC",
     });
@@ -5113,7 +5113,7 @@ pub mod mail_manager_rule_set {
         /// `SENDER`
         Sender,
         /// `FROM`
-        From,
+        From_,
         /// `SUBJECT`
         Subject,
         /// `TO`
@@ -5127,7 +5127,7 @@ pub mod mail_manager_rule_set {
         Helo => "HELO",
         Recipient => "RECIPIENT",
         Sender => "SENDER",
-        From => "FROM",
+        From_ => "FROM",
         Subject => "SUBJECT",
         To => "TO",
         Cc => "CC",
