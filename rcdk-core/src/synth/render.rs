@@ -15,6 +15,7 @@ use crate::element::Element;
 use crate::error::SynthError;
 use crate::synth::logical_id;
 use crate::synth::tree::Walk;
+use crate::template::{map_parts, Use};
 use crate::value::{CrossStackStrategy, Intrinsic, Target, Value};
 
 /// What a producer stack must add for a reference from another stack.
@@ -220,88 +221,32 @@ impl<'w, 'a> Resolver<'w, 'a> {
         at: &str,
         strategy: Option<CrossStackStrategy>,
     ) -> Value {
-        let r = |v: &Value, s: &mut Self| s.render_with(v, stack, at, strategy);
-        let out = match f {
+        match f {
             Intrinsic::Ref { target, list } => {
-                return self.reference(target, None, *list, stack, at, strategy)
+                self.reference(target, None, *list, stack, at, strategy)
             }
             Intrinsic::GetAtt {
                 target,
                 attribute,
                 list,
-            } => return self.reference(target, Some(attribute), *list, stack, at, strategy),
+            } => self.reference(target, Some(attribute), *list, stack, at, strategy),
             Intrinsic::CrossStack { value, strategy: s } => {
-                return self.render_with(value, stack, at, Some(*s))
+                self.render_with(value, stack, at, Some(*s))
             }
-            Intrinsic::Sub {
-                template,
-                variables,
-            } => Intrinsic::Sub {
-                template: template.clone(),
-                variables: variables
-                    .iter()
-                    .map(|(k, v)| (k.clone(), r(v, self)))
-                    .collect(),
-            },
-            Intrinsic::Join { delimiter, values } => Intrinsic::Join {
-                delimiter: delimiter.clone(),
-                values: r(values, self),
-            },
-            Intrinsic::Select { index, list } => Intrinsic::Select {
-                index: r(index, self),
-                list: r(list, self),
-            },
-            Intrinsic::Split { delimiter, source } => Intrinsic::Split {
-                delimiter: delimiter.clone(),
-                source: r(source, self),
-            },
-            Intrinsic::GetAzs { region } => Intrinsic::GetAzs {
-                region: r(region, self),
-            },
-            Intrinsic::ImportValue { name } => Intrinsic::ImportValue {
-                name: r(name, self),
-            },
-            Intrinsic::If {
-                condition,
-                then,
-                otherwise,
-            } => Intrinsic::If {
-                condition: self.condition_name(condition, stack, at),
-                then: r(then, self),
-                otherwise: r(otherwise, self),
-            },
-            Intrinsic::Equals(a, b) => Intrinsic::Equals(r(a, self), r(b, self)),
-            Intrinsic::And(v) => Intrinsic::And(v.iter().map(|x| r(x, self)).collect()),
-            Intrinsic::Or(v) => Intrinsic::Or(v.iter().map(|x| r(x, self)).collect()),
-            Intrinsic::Not(v) => Intrinsic::Not(r(v, self)),
-            Intrinsic::Condition(t) => Intrinsic::Condition(self.condition_name(t, stack, at)),
-            Intrinsic::FindInMap {
-                mapping,
-                top_key,
-                second_key,
-            } => Intrinsic::FindInMap {
-                mapping: self.same_stack_only(mapping, stack, at, "mapping"),
-                top_key: r(top_key, self),
-                second_key: r(second_key, self),
-            },
-            Intrinsic::Base64(v) => Intrinsic::Base64(r(v, self)),
-            Intrinsic::Cidr {
-                ip_block,
-                count,
-                cidr_bits,
-            } => Intrinsic::Cidr {
-                ip_block: r(ip_block, self),
-                count: r(count, self),
-                cidr_bits: r(cidr_bits, self),
-            },
-            Intrinsic::Other { name, argument } => Intrinsic::Other {
-                name: name.clone(),
-                argument: r(argument, self),
-            },
             // Reported by validation with the property's path; nothing to resolve.
-            Intrinsic::InvalidLiteral { .. } => f.clone(),
-        };
-        Value::func(out)
+            Intrinsic::InvalidLiteral { .. } => Value::func(f.clone()),
+            _ => Value::func(map_parts(
+                f,
+                self,
+                &mut |s, v| s.render_with(v, stack, at, strategy),
+                &mut |s, use_, t| match use_ {
+                    Use::Condition => s.condition_name(t, stack, at),
+                    Use::Mapping => s.same_stack_only(t, stack, at, "mapping"),
+                    // Rendered by the arms above, never reached here.
+                    Use::Ref | Use::GetAtt => t.clone(),
+                },
+            )),
+        }
     }
 
     /// Resolves the target of a `Condition` attribute (of a resource or an output). A condition

@@ -16,6 +16,7 @@ use serde_norway::Value as Y;
 pub use canonical::canonical;
 use intrinsics::{convert, key_text, Context};
 pub use raw::{raw, raw_condition};
+pub(crate) use targets::map_parts;
 pub use targets::{map_targets, Use};
 
 use crate::resource::RemovalPolicy;
