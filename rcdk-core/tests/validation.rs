@@ -212,3 +212,21 @@ fn every_error_is_reported_at_once() {
         "{text}"
     );
 }
+
+#[test]
+fn other_sections_are_written_and_standard_ones_refused() {
+    let rules = serde_json::json!({"R": {"Assertions": [{"Assert": {"Fn::Equals": ["a", "a"]}}]}});
+    let stack = stack_of(0, queue).section("Rules", rules.clone());
+    let mut app = App::new().with(stack);
+    let t = app.synth().unwrap().stacks[0].template_json();
+    assert_eq!(t["Rules"], rules);
+
+    let stack = stack_of(0, queue).section("Resources", serde_json::json!({}));
+    let mut app = App::new().with(stack);
+    let e = only_error(&mut app);
+    assert_eq!(e.path, "S");
+    assert_eq!(
+        e.message,
+        "Stack::section(\"Resources\", ..): Resources is built from the construct tree"
+    );
+}

@@ -648,7 +648,7 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
             .collect();
         errors.extend(validate::sections(stack.id(), &s));
         for name in stack.sections.keys() {
-            if STANDARD_SECTIONS.contains(&name.as_str()) {
+            if crate::template::SECTIONS.contains(&name.as_str()) {
                 errors.push(
                     SynthError::new(stack.id(), format!("Stack::section(\"{name}\", ..): {name} is built from the construct tree"))
                         .hint("add parameters, conditions, mappings, resources and outputs as constructs, and use Stack::description, metadata and transform"),
@@ -739,19 +739,6 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
     })
 }
 
-/// The sections built from the construct tree and the stack's settings.
-const STANDARD_SECTIONS: &[&str] = &[
-    "AWSTemplateFormatVersion",
-    "Description",
-    "Metadata",
-    "Transform",
-    "Parameters",
-    "Mappings",
-    "Conditions",
-    "Resources",
-    "Outputs",
-];
-
 fn build_template(
     stack: &crate::stack::Stack,
     parameters: IndexMap<String, Value>,
@@ -789,7 +776,7 @@ fn build_template(
         }
     }
     for (name, value) in &stack.sections {
-        if !STANDARD_SECTIONS.contains(&name.as_str()) {
+        if !crate::template::SECTIONS.contains(&name.as_str()) {
             t.insert(name.clone(), Value::from_json(value.clone()));
         }
     }

@@ -139,8 +139,9 @@ pub struct TemplateDoc {
 /// Top-level sections kept as written, not modelled.
 const OTHER_SECTIONS: &[&str] = &["Rules", "Hooks", "Globals"];
 
-/// Top-level keys a template may have, beside [`OTHER_SECTIONS`].
-const SECTIONS: &[&str] = &[
+/// The sections CloudFormation defines and this project models (a stack builds them from its
+/// tree and settings); a template may also have [`OTHER_SECTIONS`].
+pub(crate) const SECTIONS: &[&str] = &[
     "AWSTemplateFormatVersion",
     "Description",
     "Metadata",
