@@ -112,3 +112,24 @@ fn id_literals_are_checked_by_kind_name() {
     );
     assert_eq!(rcdk_core::kind::literal_fits("NoSuchKind", "x"), None);
 }
+
+#[test]
+fn transform_and_depends_on_take_a_name_or_a_list() {
+    let doc = parse(
+        "Transform: [AWS::Serverless-2016-10-31]\nResources:\n  A:\n    Type: AWS::SQS::Queue\n  B:\n    Type: AWS::SQS::Queue\n    DependsOn: A\n",
+    );
+    assert_eq!(doc.transforms, ["AWS::Serverless-2016-10-31"]);
+    let depends = error(
+        "Resources:\n  A:\n    Type: AWS::SQS::Queue\n  B:\n    Type: AWS::SQS::Queue\n    DependsOn: {A: 1}\n",
+    );
+    assert!(
+        depends.starts_with("Resources.B.DependsOn: must list logical ids"),
+        "{depends}"
+    );
+    let transform = error("Transform: [{Name: AWS::Include}]\nResources: {}\n");
+    assert!(
+        transform.starts_with("Transform: must name macros"),
+        "{transform}"
+    );
+    assert!(transform.contains("Fn::Transform"), "{transform}");
+}

@@ -227,6 +227,22 @@ fn string(y: Option<&Y>, place: &str) -> Result<Option<String>, TemplateError> {
     }
 }
 
+/// A string or a list of strings (`Transform`, `DependsOn`), or `wrong()` for anything else.
+fn strings(y: Option<&Y>, wrong: impl Fn() -> TemplateError) -> Result<Vec<String>, TemplateError> {
+    match y {
+        None => Ok(Vec::new()),
+        Some(Y::String(s)) => Ok(vec![s.clone()]),
+        Some(Y::Sequence(items)) => items
+            .iter()
+            .map(|i| match i {
+                Y::String(s) => Ok(s.clone()),
+                _ => Err(wrong()),
+            })
+            .collect(),
+        Some(_) => Err(wrong()),
+    }
+}
+
 fn map_of(y: Option<&Y>, place: &str) -> Result<IndexMap<String, Value>, TemplateError> {
     match y {
         None | Some(Y::Null) => Ok(IndexMap::new()),
@@ -310,20 +326,10 @@ fn from_yaml(y: &Y) -> Result<TemplateDoc, TemplateError> {
         metadata: map_of(top.get("Metadata"), "Metadata")?,
         ..TemplateDoc::default()
     };
-    doc.transforms = match top.get("Transform") {
-        None => Vec::new(),
-        Some(Y::String(s)) => vec![s.clone()],
-        Some(Y::Sequence(items)) => items
-            .iter()
-            .map(|i| match i {
-                Y::String(s) => Ok(s.clone()),
-                _ => Err(TemplateError::new("Transform", "must name macros").hint(
-                    "a transform with parameters belongs in Fn::Transform inside a resource",
-                )),
-            })
-            .collect::<Result<_, _>>()?,
-        Some(_) => return Err(TemplateError::new("Transform", "must name macros")),
-    };
+    doc.transforms = strings(top.get("Transform"), || {
+        TemplateError::new("Transform", "must name macros")
+            .hint("a transform with parameters belongs in Fn::Transform inside a resource")
+    })?;
     for name in OTHER_SECTIONS {
         if let Some(y) = top.get(*name) {
             doc.other_sections
@@ -423,26 +429,9 @@ fn from_yaml(y: &Y) -> Result<TemplateDoc, TemplateError> {
         }
         let type_name = string(f.get("Type"), &format!("{at}.Type"))?
             .ok_or_else(|| TemplateError::new(&at, "a resource needs a `Type`"))?;
-        let depends_on = match f.get("DependsOn") {
-            None => Vec::new(),
-            Some(Y::String(s)) => vec![s.clone()],
-            Some(Y::Sequence(items)) => items
-                .iter()
-                .map(|i| match i {
-                    Y::String(s) => Ok(s.clone()),
-                    _ => Err(TemplateError::new(
-                        format!("{at}.DependsOn"),
-                        "must list logical ids",
-                    )),
-                })
-                .collect::<Result<_, _>>()?,
-            Some(_) => {
-                return Err(TemplateError::new(
-                    format!("{at}.DependsOn"),
-                    "must list logical ids",
-                ))
-            }
-        };
+        let depends_on = strings(f.get("DependsOn"), || {
+            TemplateError::new(format!("{at}.DependsOn"), "must list logical ids")
+        })?;
         let value = |k: &str| {
             f.get(k)
                 .map(|y| convert(y, &format!("{at}.{k}"), Context::Value))
